@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "http/http_client.h"
+
+#include <mutex>
+
+#include <curl/curl.h>
+
+namespace fbcqm::http {
+
+namespace {
+
+void globalInitOnce() {
+  /* curl_global_init is not guaranteed thread-safe on every libcurl build. */
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist *list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+struct BodySink {
+  std::string *body;
+  std::size_t limit;
+  bool overflowed = false;
+};
+
+extern "C" std::size_t writeBody(char *data, std::size_t size, std::size_t count, void *userdata) {
+  auto *sink = static_cast<BodySink *>(userdata);
+  const std::size_t bytes = size * count;
+  if (sink->body->size() + bytes > sink->limit) {
+    sink->overflowed = true;
+    return 0; /* makes libcurl abort the transfer with CURLE_WRITE_ERROR */
+  }
+  try {
+    sink->body->append(data, bytes);
+  } catch (...) {
+    sink->overflowed = true;
+    return 0;
+  }
+  return bytes;
+}
+
+ErrorKind classify(CURLcode code) {
+  switch (code) {
+  case CURLE_URL_MALFORMAT:
+  case CURLE_UNSUPPORTED_PROTOCOL:
+    return ErrorKind::InvalidUrl;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_CONNECT:
+    return ErrorKind::Connect;
+  case CURLE_OPERATION_TIMEDOUT:
+    return ErrorKind::Timeout;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_ENGINE_INITFAILED:
+    return ErrorKind::Tls;
+  case CURLE_FILESIZE_EXCEEDED:
+    return ErrorKind::TooLarge;
+  default:
+    return ErrorKind::Transfer;
+  }
+}
+
+} // namespace
+
+const char *errorKindName(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::InvalidUrl:
+    return "invalid URL";
+  case ErrorKind::Connect:
+    return "cannot connect";
+  case ErrorKind::Timeout:
+    return "timeout";
+  case ErrorKind::Tls:
+    return "TLS failure";
+  case ErrorKind::HttpStatus:
+    return "HTTP error status";
+  case ErrorKind::TooLarge:
+    return "response too large";
+  case ErrorKind::Transfer:
+    return "transfer failed";
+  }
+  return "unknown error";
+}
+
+std::string Error::message() const {
+  std::string text = errorKindName(kind);
+  if (kind == ErrorKind::HttpStatus)
+    text += " " + std::to_string(status);
+  if (!detail.empty())
+    text += ": " + detail;
+  return text;
+}
+
+struct Client::Handle {
+  CURL *curl = nullptr;
+  char errorBuffer[CURL_ERROR_SIZE] = {};
+  ~Handle() {
+    if (curl)
+      curl_easy_cleanup(curl);
+  }
+};
+
+Client::Client(ClientOptions options) : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
+  globalInitOnce();
+  handle_->curl = curl_easy_init();
+}
+
+Client::~Client() = default;
+Client::Client(Client &&) noexcept = default;
+Client &Client::operator=(Client &&) noexcept = default;
+
+Result<Response> Client::get(const std::string &url, const std::vector<std::string> &headers) {
+  return perform(url, nullptr, std::string(), headers);
+}
+
+Result<Response> Client::post(const std::string &url, const std::string &body, const std::string &contentType,
+                              const std::vector<std::string> &headers) {
+  return perform(url, &body, contentType, headers);
+}
+
+Result<Response> Client::perform(const std::string &url, const std::string *postBody, const std::string &contentType,
+                                 const std::vector<std::string> &headers) {
+  if (!handle_ || !handle_->curl)
+    return fail(Error{ErrorKind::Transfer, 0, {}, "curl_easy_init failed"});
+  CURL *curl = handle_->curl;
+  /* Reset options but keep the connection and TLS session caches. */
+  curl_easy_reset(curl);
+
+  Response response;
+  BodySink sink{&response.body, options_.maxResponseBytes};
+  Slist headerList;
+  try {
+    for (const std::string &line : headers) {
+      curl_slist *appended = curl_slist_append(headerList.get(), line.c_str());
+      if (!appended)
+        return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
+      headerList.release();
+      headerList.reset(appended);
+    }
+    if (postBody) {
+      curl_slist *appended = curl_slist_append(headerList.get(), ("Content-Type: " + contentType).c_str());
+      if (!appended)
+        return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
+      headerList.release();
+      headerList.reset(appended);
+    }
+  } catch (const std::bad_alloc &) {
+    return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
+  }
+
+  handle_->errorBuffer[0] = '\0';
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle_->errorBuffer);
+  if (curl_easy_setopt(curl, CURLOPT_URL, url.c_str()) != CURLE_OK)
+    return fail(Error{ErrorKind::InvalidUrl, 0, {}, "URL rejected"});
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* we run in multi-threaded daemons */
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connectTimeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.totalTimeout.count()));
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.maxResponseBytes));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.userAgent.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headerList.get());
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verifyPeer ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verifyPeer ? 2L : 0L);
+  if (!options_.caPem.empty()) {
+    curl_blob blob{const_cast<char *>(options_.caPem.data()), options_.caPem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr); /* only the given roots */
+  } else if (!options_.caFile.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.caFile.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  }
+  if (postBody) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, postBody->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(postBody->size()));
+  }
+
+  const CURLcode code = curl_easy_perform(curl);
+  if (sink.overflowed || code == CURLE_FILESIZE_EXCEEDED)
+    return fail(Error{ErrorKind::TooLarge, 0, {},
+                      "more than " + std::to_string(options_.maxResponseBytes) + " bytes"});
+  if (code != CURLE_OK) {
+    std::string detail = handle_->errorBuffer[0] ? handle_->errorBuffer : curl_easy_strerror(code);
+    return fail(Error{classify(code), 0, {}, std::move(detail)});
+  }
+
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  const char *contentTypeHeader = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &contentTypeHeader) == CURLE_OK && contentTypeHeader)
+    response.contentType = contentTypeHeader;
+  if (response.status >= 400)
+    return fail(Error{ErrorKind::HttpStatus, response.status, std::move(response.body), {}});
+  return response;
+}
+
+} // namespace fbcqm::http

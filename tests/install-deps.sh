@@ -1,0 +1,35 @@
+#!/bin/bash
+# Installs the Debian 12 packages needed to build freebox-cqm and run all of
+# its tests. Idempotent and non-interactive: does nothing when everything is
+# already installed. README.md says why each package is there.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config g++ python3
+  libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev
+  collectd-dev
+  # tests
+  catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
