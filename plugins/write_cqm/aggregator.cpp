@@ -457,7 +457,7 @@ void Aggregator::collect(Shard &shard, double now, bool everything, std::vector<
     shard.nextHousekeeping = now + kHousekeepingEvery;
 }
 
-WriteOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything) {
+PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything) {
   std::lock_guard<std::mutex> pass(passMutex_);
   std::vector<Finished> batch;
   {
@@ -471,7 +471,7 @@ WriteOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything
   for (auto &shard : shards_)
     collect(*shard, now, everything, batch);
 
-  WriteOutcome outcome;
+  PassOutcome outcome;
   std::size_t failuresInARow = 0;
   for (Finished &item : batch) {
     if (failuresInARow >= options_.maxConsecutiveFailures) {
@@ -480,10 +480,15 @@ WriteOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything
       continue;
     }
     std::string error;
-    if (sink.write(item.graph, item.kind, item.sample, error)) {
+    const SinkResult result = sink.write(item.graph, item.kind, item.sample, error);
+    if (result == SinkResult::Written) {
       ++outcome.written;
       ++samplesWritten_;
       failuresInARow = 0;
+    } else if (result == SinkResult::Rejected) {
+      ++outcome.rejected;
+      ++rejectedSamples_;
+      outcome.lastRejection = item.graph + ": " + error;
     } else {
       ++outcome.failed;
       ++writeFailures_;
@@ -495,9 +500,9 @@ WriteOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything
   return outcome;
 }
 
-WriteOutcome Aggregator::writeDue(SampleSink &sink, double now) { return writePass(sink, now, false); }
+PassOutcome Aggregator::writeDue(SampleSink &sink, double now) { return writePass(sink, now, false); }
 
-WriteOutcome Aggregator::writeAll(SampleSink &sink, double now) { return writePass(sink, now, true); }
+PassOutcome Aggregator::writeAll(SampleSink &sink, double now) { return writePass(sink, now, true); }
 
 AggregatorStats Aggregator::stats() const {
   AggregatorStats s;
@@ -511,6 +516,7 @@ AggregatorStats Aggregator::stats() const {
   s.samplesWritten = samplesWritten_;
   s.writeFailures = writeFailures_;
   s.droppedSamples = droppedSamples_;
+  s.rejectedSamples = rejectedSamples_;
   return s;
 }
 

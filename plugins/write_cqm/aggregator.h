@@ -59,12 +59,19 @@ struct ValueList {
   std::vector<DataSourceValue> values;
 };
 
+enum class SinkResult {
+  Written,
+  Retry,    /* failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
+  Rejected, /* can never be written (e.g. older than the retention): drop it */
+};
+
 /* Where finished samples go (the CQM store in production, a map in tests). Called from one thread at a time. */
 class SampleSink {
 public:
   virtual ~SampleSink() = default;
-  /* false with a reason in error: the sample is kept and retried later. */
-  virtual bool write(const std::string &graph, cqm::GraphKind kind, const cqm::Sample &sample, std::string &error) = 0;
+  /* On failure the reason goes to error. */
+  virtual SinkResult write(const std::string &graph, cqm::GraphKind kind, const cqm::Sample &sample,
+                           std::string &error) = 0;
 };
 
 struct AggregatorOptions {
@@ -94,14 +101,17 @@ struct AggregatorStats {
   std::uint64_t unnamed = 0;       /* graph name empty after the name rule */
   std::uint64_t samplesWritten = 0;
   std::uint64_t writeFailures = 0;
-  std::uint64_t droppedSamples = 0; /* retry queue overflow */
+  std::uint64_t droppedSamples = 0;  /* retry queue overflow */
+  std::uint64_t rejectedSamples = 0; /* refused for good by the sink */
 };
 
-struct WriteOutcome {
+struct PassOutcome {
   std::size_t written = 0;
   std::size_t failed = 0;   /* attempts that failed (each sample kept for retry) */
   std::size_t deferred = 0; /* not attempted this pass after repeated failures */
+  std::size_t rejected = 0; /* refused for good by the sink, dropped */
   std::string lastError;    /* "graph: reason" of the last failure */
+  std::string lastRejection;
 };
 
 class Aggregator {
@@ -119,9 +129,9 @@ public:
   std::size_t ingest(const ValueList &values, double now, std::string *problem = nullptr);
 
   /* Writes the samples that are over (and queued ones). One pass at a time. */
-  WriteOutcome writeDue(SampleSink &sink, double now);
+  PassOutcome writeDue(SampleSink &sink, double now);
   /* Writes every sample with unwritten values, including the ones still open (collectd's flush). */
-  WriteOutcome writeAll(SampleSink &sink, double now);
+  PassOutcome writeAll(SampleSink &sink, double now);
 
   AggregatorStats stats() const;
   std::size_t graphCount() const;
@@ -142,7 +152,7 @@ private:
   void feed(const Target &target, const ValueList &values, std::uint64_t identifierHash, double now);
   std::string finalName(const std::string &rawName);
   Shard &shardFor(const std::string &graphName);
-  WriteOutcome writePass(SampleSink &sink, double now, bool everything);
+  PassOutcome writePass(SampleSink &sink, double now, bool everything);
   void collect(Shard &shard, double now, bool everything, std::vector<Finished> &out);
   void requeue(Finished &&item, double now);
   void queueFinished(Finished &&item);
@@ -163,7 +173,8 @@ private:
   std::atomic<std::uint64_t> version_{0};
 
   mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
-      counterResets_{0}, invalidValues_{0}, unnamed_{0}, samplesWritten_{0}, writeFailures_{0}, droppedSamples_{0};
+      counterResets_{0}, invalidValues_{0}, unnamed_{0}, samplesWritten_{0}, writeFailures_{0}, droppedSamples_{0},
+      rejectedSamples_{0};
 };
 
 } // namespace fbcqm::write_cqm

@@ -27,17 +27,21 @@ constexpr std::int64_t I0 = 17000000;
 
 class MemorySink : public SampleSink {
 public:
-  bool write(const std::string &graph, GraphKind kind, const Sample &sample, std::string &error) override {
+  SinkResult write(const std::string &graph, GraphKind kind, const Sample &sample, std::string &error) override {
     std::lock_guard<std::mutex> lock(mutex);
     ++attempts;
     if (failing) {
       error = "No space left on device";
-      return false;
+      return SinkResult::Retry;
+    }
+    if (sample.index < rejectBelow) {
+      error = "older than the retention";
+      return SinkResult::Rejected;
     }
     samples[{graph, sample.index}] = sample;
     kinds[graph] = kind;
     ++writes;
-    return true;
+    return SinkResult::Written;
   }
   const Sample &at(const std::string &graph, std::int64_t index) const {
     auto it = samples.find({graph, index});
@@ -49,6 +53,7 @@ public:
 
   std::mutex mutex;
   bool failing = false;
+  std::int64_t rejectBelow = 0;
   int attempts = 0;
   int writes = 0;
   std::map<std::pair<std::string, std::int64_t>, Sample> samples;
@@ -421,14 +426,14 @@ TEST_CASE("a failing store keeps samples and writing resumes", "[write_cqm][aggr
     for (int i = 0; i < 400; i += 10) /* four samples each; two pushed out of memory into the queue */
       agg.ingest(echo.at(T0 + i, 1, {gauge(g + 1)}), T0 + i);
   }
-  WriteOutcome failed = agg.writeDue(sink, T0 + 1000);
+  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
   CHECK(failed.written == 0);
   CHECK(failed.failed == 3); /* stops trying after 3 failures in a row */
   CHECK(failed.deferred == 37);
   CHECK(failed.lastError.find("No space left on device") != std::string::npos);
   CHECK(agg.writeDue(sink, T0 + 1001).failed == 3);
   sink.failing = false;
-  WriteOutcome resumed = agg.writeDue(sink, T0 + 1002);
+  PassOutcome resumed = agg.writeDue(sink, T0 + 1002);
   CHECK(resumed.written == 40);
   for (int g = 0; g < 10; ++g)
     for (int k = 0; k < 4; ++k)
@@ -522,4 +527,21 @@ TEST_CASE("concurrent write threads lose nothing", "[write_cqm][aggregation][thr
     CHECK(s.pollsSent == kEchoes);
     CHECK(s.pollsFailed == kEchoes / 5);
   }
+}
+
+TEST_CASE("a sample the store refuses for good is dropped, not retried", "[write_cqm][aggregation][errors]") {
+  Aggregator agg(allAutomatic());
+  MemorySink sink;
+  sink.rejectBelow = I0 + 1;
+  Values echo("cqm_ping", "", "ping", "gw", {"value"});
+  agg.ingest(echo.at(T0 + 1, 1, {gauge(1)}), T0);
+  agg.ingest(echo.at(T0 + 101, 1, {gauge(1)}), T0);
+  PassOutcome first = agg.writeDue(sink, T0 + 300);
+  CHECK(first.written == 1);
+  CHECK(first.rejected == 1);
+  CHECK(first.lastRejection == "gw: older than the retention");
+  PassOutcome second = agg.writeDue(sink, T0 + 301);
+  CHECK(second.rejected == 0);
+  CHECK(second.written == 0);
+  CHECK(agg.stats().rejectedSamples == 1);
 }
