@@ -43,6 +43,13 @@ struct StoreOptions {
    * the number of graphs.
    */
   std::uint32_t maxOpenGraphs = 4096;
+  /*
+   * When a graph's file has another ring size than retentionSamples, rewrite
+   * it at the new size on first touch (keeping the newest samples). The
+   * collectd plugin does (its Retention is the store's); `cqm-store import`
+   * does not, so a one-off tool never shrinks a graph's history.
+   */
+  bool resizeExisting = true;
   /* Wall clock in Unix seconds (creation / last-update times); tests replace it. */
   std::function<std::int64_t()> clock;
 };
