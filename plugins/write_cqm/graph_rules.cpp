@@ -149,7 +149,7 @@ GraphRule automaticFreeboxRule() {
   rule.nameTemplate = "{plugin_instance}";
   rule.sources.push_back(source(Role::Rx, "*/freebox-*/if_octets-wan", "rx"));
   rule.sources.push_back(source(Role::Tx, "*/freebox-*/if_octets-wan", "tx"));
-  rule.sources.push_back(source(Role::Offline, "*/freebox-*/gauge-connection_up"));
+  rule.sources.push_back(source(Role::Offline, "*/freebox-*/bool-connection_up"));
   rule.automatic = true;
   rule.origin = "automatic freebox graphs";
   return rule;

@@ -301,7 +301,7 @@ TEST_CASE("ABSOLUTE amounts are divided by the time since the previous value", "
 TEST_CASE("off-line seconds from a state value", "[write_cqm][aggregation][offline]") {
   Aggregator agg(allAutomatic());
   MemorySink sink;
-  Values state("freebox", "maison", "gauge", "connection_up", {"value"});
+  Values state("freebox", "maison", "bool", "connection_up", {"value"});
   /* up, down x3 (30 s), going_up (2 = not "up": off-line), up ... every 10 s */
   const double states[] = {1, 0, 0, 0, 2, 1, 1, 1, 1, 1};
   for (int i = 0; i < 10; ++i)

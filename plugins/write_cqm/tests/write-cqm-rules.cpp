@@ -136,7 +136,7 @@ TEST_CASE("automatic rules map collectd's ping, cqm_ping, freebox and interface 
         std::vector<Hit>{{"isp-gw", Role::Latency, 0}});
   CHECK(hits(rules, {"h", "freebox", "maison", "if_octets", "wan"}, {"rx", "tx"}) ==
         std::vector<Hit>{{"maison", Role::Rx, 0}, {"maison", Role::Tx, 1}});
-  CHECK(hits(rules, {"h", "freebox", "maison", "gauge", "connection_up"}, {"value"}) ==
+  CHECK(hits(rules, {"h", "freebox", "maison", "bool", "connection_up"}, {"value"}) ==
         std::vector<Hit>{{"maison", Role::Offline, 0}});
   CHECK(hits(rules, {"h", "interface", "eth0", "if_octets", ""}, {"rx", "tx"}) ==
         std::vector<Hit>{{"eth0", Role::Rx, 0}, {"eth0", Role::Tx, 1}});
