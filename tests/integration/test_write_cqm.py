@@ -180,6 +180,31 @@ class WriteCqmTest(unittest.TestCase):
         sample = dump(self.store, "live")[index]
         self.assertEqual((sample["failed"], sample["min"], sample["max"]), ("1", "4500000", "4500000"))
 
+    def test_stock_ping_plugin_gets_its_automatic_graph(self):
+        """collectd's own ping plugin (ICMP to 127.0.0.1, 5 echoes per second) feeds graph "127.0.0.1"."""
+        daemon = write_cqm_daemon("write-cqm-ping", self.store, "  PingInterval 0.2")
+        daemon.stock_plugins = ["unixsock", "ping"]
+        daemon.config = "\n".join(["<Plugin ping>", '  Host "127.0.0.1"', "  Interval 0.2", "</Plugin>",
+                                    daemon.config])
+        self.daemons.append(daemon)
+        daemon.start()
+        client = UnixSocketClient(daemon)
+        self.addCleanup(client.close)
+
+        def sent():
+            client.flush()
+            return sum(int(s["sent"]) for s in (dump(self.store, "127.0.0.1") or {}).values())
+        try:
+            daemon.wait_for(lambda: sent() >= 15, 20, "three ping values in graph 127.0.0.1")
+        except AssertionError:
+            if daemon.log_lines("ping plugin") and not dump(self.store, "127.0.0.1"):
+                self.skipTest("collectd's ping plugin cannot ping here: %s" % daemon.log_lines("ping plugin")[-1])
+            raise
+        for sample in dump(self.store, "127.0.0.1").values():
+            self.assertEqual(int(sample["sent"]) % 5, 0, sample)  # each value stands for 1 s / 0.2 s = 5 echoes
+            self.assertEqual(sample["failed"], "0")
+            self.assertTrue(0 < int(sample["min"]) <= int(sample["avg"]) <= int(sample["max"]) < 100000000, sample)
+
     def test_bad_graph_blocks_are_skipped_and_good_ones_work(self):
         options = "\n".join([
             '  <Graph "{nonsense}">',
