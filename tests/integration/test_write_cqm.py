@@ -180,6 +180,18 @@ class WriteCqmTest(unittest.TestCase):
         sample = dump(self.store, "live")[index]
         self.assertEqual((sample["failed"], sample["min"], sample["max"]), ("1", "4500000", "4500000"))
 
+    def test_replayed_ping_session_matches_the_golden_dump(self):
+        """plugins/write_cqm/testdata: a PUTVAL session of collectd's ping plugin and the dump it must give."""
+        testdata = os.path.join(os.environ["FBCQM_SOURCE_ROOT"], "plugins", "write_cqm", "testdata")
+        daemon, client = self.start("")
+        with open(os.path.join(testdata, "ping-replay.putval")) as f:
+            for line in f:
+                if line.strip():
+                    client.command(line.strip())
+        with open(os.path.join(testdata, "ping-replay.dump")) as f:
+            golden = f.read()
+        daemon.wait_for(lambda: cqm_store(self.store, "dump", "isp-gw").stdout == golden, 20, "the golden dump")
+
     def test_stock_ping_plugin_gets_its_automatic_graph(self):
         """collectd's own ping plugin (ICMP to 127.0.0.1, 5 echoes per second) feeds graph "127.0.0.1"."""
         daemon = write_cqm_daemon("write-cqm-ping", self.store, "  PingInterval 0.2")
