@@ -154,27 +154,33 @@ class WriteCqmTest(unittest.TestCase):
     def test_live_sample_readable_within_10_s_of_its_end_and_flush_writes_open_samples(self):
         daemon, client = self.start("")
         now = time.time()
-        index = int(now) // 100
-        end = (index + 1) * 100
-        if end - now < 3:  # too close to the boundary to send into this sample reliably
-            wait_until(lambda: time.time() >= end + 0.5, 5, "the next sample")
+        end = (int(now) // 100 + 1) * 100
+        if end - now < 15:  # leave time to see the flush act before the sample ends
+            wait_until(lambda: time.time() >= end + 0.5, 20, "the next sample")
             now = time.time()
-            index = int(now) // 100
-            end = (index + 1) * 100
+            end = (int(now) // 100 + 1) * 100
+        index = end // 100 - 1
         client.putval(HOST + "/cqm_ping/ping-live", now, [4.5], 1)
         client.putval(HOST + "/cqm_ping/ping-flushed", now, [7.25], 1)
 
-        # FLUSH writes the open sample of "flushed" right away.
-        client.flush()
-        daemon.wait_for(lambda: (dump(self.store, "flushed") or {}).get(index, {}).get("sent") == "1", 5,
-                        "the flushed open sample")
+        # FLUSH writes the open sample of "flushed" at once (repeated: the value may still be queued in collectd).
+        def flushed():
+            client.flush()
+            return (dump(self.store, "flushed") or {}).get(index, {}).get("sent") == "1"
+        daemon.wait_for(flushed, 10, "the flushed open sample")
+        self.assertLess(time.time(), end, "the open sample must have been written by FLUSH, before its end")
         # The flush wrote every open sample, "live" included; the timer must write it again when it closes.
         client.putval(HOST + "/cqm_ping/ping-live", min(now + 1, end - 0.5), [None], 1)
 
         def closed():
             sample = (dump(self.store, "live") or {}).get(index)
             return sample is not None and sample["sent"] == "2"
-        self.assertFalse(closed() and time.time() < end, "sample stored before its end")
+        # Until the sample ends, its second value is not stored (samples are written when they close) ...
+        def ended():
+            self.assertFalse(closed() and time.time() < end, "sample rewritten before its end")
+            return time.time() >= end
+        wait_until(ended, end + 2 - time.time(), "the end of the sample", interval=1.0)
+        # ... and within 10 s after its end it is.
         daemon.wait_for(closed, end + 12 - time.time(), "the live sample after its end")
         self.assertLessEqual(time.time() - end, 10.0)
         sample = dump(self.store, "live")[index]
