@@ -46,8 +46,8 @@ public:
         stopped_ = true;
         return std::nullopt;
       }
-      if (error.loginRefused()) {
-        outcome_.boxError = "login refused: " + error.describe();
+      if (error.duringLogin || error.loginRefused()) {
+        outcome_.boxError = error.describe();
         stopped_ = true;
         return std::nullopt;
       }
