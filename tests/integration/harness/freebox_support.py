@@ -94,14 +94,14 @@ class SimBox:
         return "https://127.0.0.1:%d" % self.https_port
 
     def _request(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
+        data = b"" if method == "POST" and body is None else None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read().decode() or "null")
 
     def control(self, path, body=None):
-        return self._request("POST", "/__sim/" + path, body if body is not None else {})
+        return self._request("POST", "/__sim/" + path, body)
 
     def fault(self, kind, path=None, delay_ms=None, count=None):
         body = {"kind": kind}
@@ -458,7 +458,13 @@ def csv_names(daemon, box):
 
 
 def freebox_log_lines(daemon, box):
+    """Every line the plugin logged about one box."""
     return daemon.log_lines('freebox plugin: box "%s"' % box)
+
+
+def freebox_problems(daemon, box):
+    """Errors and warnings the plugin logged about one box."""
+    return [line for line in freebox_log_lines(daemon, box) if "[error]" in line or "[warning]" in line]
 
 
 def wait_rows_after(daemon, box, name, after, timeout=15):
