@@ -37,13 +37,15 @@ APP_TOKEN = "dGVzdC10b2tlbi1mb3ItZnJlZWJveC1jcW0taW50ZWdyYXRpb24tdGVzdHMtMDE"
 class SimBox:
     """A freebox-sim process with a pre-granted app, on kernel-chosen ports."""
 
-    def __init__(self, model, frozen=True, tls=False, granted=True, extra=(), http_port=0, name=None):
+    def __init__(self, model, frozen=True, tls=False, granted=True, extra=(), http_port=0, name=None,
+                 tls_bind="127.0.0.1"):
         if not SIM or not os.path.exists(SIM):
             raise HarnessError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
         self.model = model
         self.name = name or model
         self.frozen = frozen
         self.tls = tls
+        self.tls_bind = tls_bind
         self.granted = granted
         self.extra = list(extra)
         self.requested_http_port = http_port
@@ -63,7 +65,7 @@ class SimBox:
         if self.granted:
             args += ["--app-id", APP_ID, "--app-token", APP_TOKEN]
         if self.tls:
-            args += ["--tls-listen", "127.0.0.1:0", "--tls-cert", os.path.join(PKI_DIR, "server.pem"),
+            args += ["--tls-listen", "%s:0" % self.tls_bind, "--tls-cert", os.path.join(PKI_DIR, "server.pem"),
                      "--tls-key", os.path.join(PKI_DIR, "server-key.pem")]
         args += self.extra
         self._log = open(os.path.join(self.dir, "sim.log"), "w")
