@@ -52,6 +52,8 @@ class Run:
         code = self.process.wait(timeout)
         for reader in self.readers:
             reader.join(5)
+        self.process.stdout.close()
+        self.process.stderr.close()
         return code
 
     def text(self):

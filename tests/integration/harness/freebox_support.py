@@ -31,7 +31,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".
                       "README.md")
 
 APP_ID = "fr.freebox-cqm.test"
-APP_TOKEN = "dGVzdC10b2tlbi1mb3ItZnJlZWJveC1jcW0taW50ZWdyYXRpb24tdGVzdHMtMDE"
+APP_TOKEN = "dGVzdC10b2tlbi1mb3ItZnJlZWJveC1jcW0taW50ZWdyYXRpb24tdGVzdHMtMDEx"
 
 
 class SimBox:
