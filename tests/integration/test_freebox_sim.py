@@ -270,7 +270,7 @@ class FreeboxSimTest(unittest.TestCase):
         client = Client(sim.http_url)
         client.login("app", "secret")
         sim.fault("hang")
-        held = subprocess.Popen(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+        held = subprocess.Popen(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
                                  "X-Fbx-App-Auth: " + client.session, client.base + "system/"],
                                 stdout=subprocess.PIPE)
         self.addCleanup(held.kill)
@@ -279,7 +279,8 @@ class FreeboxSimTest(unittest.TestCase):
         self.assertEqual(sim.stop(timeout=10), 0)
         self.assertLess(time.monotonic() - started, 5)
         out, _ = held.communicate(timeout=10)
-        self.assertEqual(out.decode(), "503")
+        # The held request gets 503, or its connection closes if the server stops first.
+        self.assertIn(out.decode(), ("503", "000"))
         self.assertIn("stopping", sim.log_text())
 
     def test_control_api_and_bad_command_lines(self):
