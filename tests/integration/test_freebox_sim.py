@@ -250,6 +250,14 @@ class FreeboxSimTest(unittest.TestCase):
         self.assertEqual(client.call("connection/")[1]["error_code"], "auth_required")
         client.login("app", "secret")
 
+        # The line goes down and comes back.
+        self.assertEqual(sim.control("wan", {"state": "down"})[0], 200)
+        self.assertEqual(client.call("connection/")[1]["result"]["state"], "down")
+        self.assertEqual(client.call("connection/xdsl/")[1]["result"]["status"]["status"], "down")
+        self.assertEqual(sim.control("wan", {"state": "backup"})[0], 409)  # no 4G module on a Mini 4K
+        self.assertEqual(sim.control("wan", {"state": "up"})[0], 200)
+        self.assertEqual(client.call("connection/")[1]["result"]["state"], "up")
+
         # hang: held until clear, other requests served meanwhile.
         sim.fault("hang", path="/api/v6/connection/")
         before = sim.stats()["requests"]["/api/v6/connection/"]

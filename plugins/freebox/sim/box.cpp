@@ -194,13 +194,14 @@ void Box::advance(double seconds) {
     return;
   elapsed_ += seconds;
   uptime_ += seconds;
-  xdslUptime_ += seconds;
+  if (wan_ != WanState::Down)
+    xdslUptime_ += seconds;
 
-  const double down0 = rateDown_.value(), up0 = rateUp_.value();
+  const double down0 = wanRate(rateDown_, true), up0 = wanRate(rateUp_, false);
   rateDown_.walk(rng_, seconds);
   rateUp_.walk(rng_, seconds);
-  bytesDown_.add((down0 + rateDown_.value()) / 2 * seconds);
-  bytesUp_.add((up0 + rateUp_.value()) / 2 * seconds);
+  bytesDown_.add((down0 + wanRate(rateDown_, true)) / 2 * seconds);
+  bytesUp_.add((up0 + wanRate(rateUp_, false)) / 2 * seconds);
 
   for (auto [direction, down] : {std::pair{&xdslDown_, true}, std::pair{&xdslUp_, false}}) {
     direction->snr10.walk(rng_, seconds);
@@ -251,6 +252,37 @@ void Box::advance(double seconds) {
       if (used.value() > 0)
         used.add(4096.0 * seconds);
   }
+}
+
+std::optional<WanState> parseWanState(std::string_view text) {
+  if (text == "up")
+    return WanState::Up;
+  if (text == "down")
+    return WanState::Down;
+  if (text == "backup")
+    return WanState::Backup;
+  return std::nullopt;
+}
+
+bool Box::setWanState(WanState state) {
+  if (state == WanState::Backup && !model_.hasLte)
+    return false;
+  if (wan_ == WanState::Down && state != WanState::Down)
+    xdslUptime_ = 0; /* the line trains again */
+  wan_ = state;
+  return true;
+}
+
+double Box::wanRate(const Wander &rate, bool down) const {
+  switch (wan_) {
+  case WanState::Down:
+    return 0;
+  case WanState::Backup:
+    return std::min(rate.value(), (down ? kBackupBandwidthDown : kBackupBandwidthUp) / 8 * 0.8);
+  case WanState::Up:
+    break;
+  }
+  return rate.value();
 }
 
 std::vector<std::string> Box::monitoringPaths() const {

@@ -2,6 +2,8 @@
 /* The WAN side and the box itself: connection/, xDSL, FTTH, LTE, system/. */
 #include "box.h"
 
+#include <cmath>
+
 #include "box_internal.h"
 
 namespace fbcqm::freebox::sim {
@@ -13,8 +15,22 @@ ApiAnswer Box::connection(bool quirks) const {
   answer.result = copyOf(model_.part("connection"));
   auto &a = answer.result.GetAllocator();
   const std::uint64_t offset = quirks ? kQuirkCounterOffset : 0;
-  setMember(answer.result, "rate_down", i64(rateDown_.rounded()), a);
-  setMember(answer.result, "rate_up", i64(rateUp_.rounded()), a);
+  setMember(answer.result, "rate_down", i64(std::llround(wanRate(rateDown_, true))), a);
+  setMember(answer.result, "rate_up", i64(std::llround(wanRate(rateUp_, false))), a);
+  if (wan_ == WanState::Down) {
+    /* No address and no capacity while the line is down. */
+    setMember(answer.result, "state", JsonValue("down"), a);
+    removeMember(answer.result, "ipv4");
+    removeMember(answer.result, "ipv6");
+    setMember(answer.result, "bandwidth_down", u64(0), a);
+    setMember(answer.result, "bandwidth_up", u64(0), a);
+  } else if (wan_ == WanState::Backup) {
+    setMember(answer.result, "media", JsonValue("backup_4g"), a);
+    setMember(answer.result, "ipv4", JsonValue(member(member(model_.part("lte"), "network"), "ipv4"), a), a);
+    removeMember(answer.result, "ipv6");
+    setMember(answer.result, "bandwidth_down", u64(static_cast<std::uint64_t>(kBackupBandwidthDown)), a);
+    setMember(answer.result, "bandwidth_up", u64(static_cast<std::uint64_t>(kBackupBandwidthUp)), a);
+  }
   setMember(answer.result, "bytes_down", u64(bytesDown_.value() + offset), a);
   setMember(answer.result, "bytes_up", u64(bytesUp_.value() + offset), a);
   return answer;
@@ -51,6 +67,8 @@ ApiAnswer Box::xdsl() const {
   answer.result = copyOf(model_.part("xdsl"));
   auto &a = answer.result.GetAllocator();
   setMember(answer.result["status"], "uptime", u64(static_cast<std::uint64_t>(xdslUptime_)), a);
+  if (wan_ == WanState::Down)
+    setMember(answer.result["status"], "status", JsonValue("down"), a);
   for (auto [name, direction] : {std::pair{"down", &xdslDown_}, std::pair{"up", &xdslUp_}}) {
     JsonValue &stats = answer.result[name];
     const std::int64_t snr10 = direction->snr10.rounded();
@@ -73,6 +91,10 @@ ApiAnswer Box::ftth() const {
   if (sfpRx_) {
     setMember(answer.result, "sfp_pwr_rx", i64(sfpRx_->rounded()), a);
     setMember(answer.result, "sfp_pwr_tx", i64(sfpTx_->rounded()), a);
+  }
+  if (wan_ != WanState::Up) {
+    setMember(answer.result, "link", JsonValue(false), a);
+    setMember(answer.result, "sfp_has_signal", JsonValue(false), a);
   }
   return answer;
 }

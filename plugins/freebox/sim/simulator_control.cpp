@@ -55,6 +55,16 @@ http::ServerReply Simulator::control(const http::ServerRequest &request) {
     box_.setAllowTokenRequest(*mode != RegisterMode::NewAppsDenied);
     return jsonReply(200, R"({"success":true})");
   }
+  if (path == "/__sim/wan" && post) {
+    auto doc = json::Document::parse(request.body, kMaxBodyBytes);
+    auto text = doc.ok() ? stringField(doc.value().root(), "state") : std::nullopt;
+    auto state = text ? parseWanState(*text) : std::nullopt;
+    if (!state)
+      return invalidRequest("body: {\"state\": \"up|down|backup\"}");
+    if (!box_.setWanState(*state))
+      return apiError(409, "no_backup", "this model has no 4G backup");
+    return jsonReply(200, R"({"success":true})");
+  }
   if (path == "/__sim/snapshot" && get)
     return snapshot(request);
   if (path == "/__sim/stats" && get)
