@@ -163,3 +163,42 @@ TEST_CASE("the seed changes the generated LAN, not the sample data", "[freebox-s
   CHECK(serialize(result(one, "switch/status/")) != serialize(result(two, "switch/status/")));
   CHECK(serialize(result(one, "system/")) == serialize(result(two, "system/")));
 }
+
+TEST_CASE("the line goes down, comes back, falls back on 4G", "[freebox-sim]") {
+  BoxOptions options;
+  options.epochStart = 1700000000;
+  Box xdsl(model("mini4k"), options);
+  xdsl.advance(5);
+  const JsonDoc up = result(xdsl, "connection/");
+  REQUIRE(xdsl.setWanState(WanState::Down));
+  xdsl.advance(10);
+  const JsonDoc down = result(xdsl, "connection/");
+  CHECK(std::string(down["state"].GetString()) == "down");
+  CHECK_FALSE(down.HasMember("ipv4"));
+  CHECK(down["rate_down"].GetInt() == 0);
+  CHECK(down["bandwidth_down"].GetInt() == 0);
+  const JsonDoc line = result(xdsl, "connection/xdsl/");
+  CHECK(std::string(line["status"]["status"].GetString()) == "down");
+  /* Nothing flows while down. */
+  xdsl.advance(10);
+  CHECK(result(xdsl, "connection/")["bytes_down"] == down["bytes_down"]);
+  CHECK(down["bytes_down"].GetUint64() >= up["bytes_down"].GetUint64());
+  REQUIRE(xdsl.setWanState(WanState::Up));
+  xdsl.advance(3);
+  const JsonDoc again = result(xdsl, "connection/xdsl/");
+  CHECK(std::string(again["status"]["status"].GetString()) == "showtime");
+  CHECK(again["status"]["uptime"].GetInt() == 3);  /* trained again */
+  CHECK_FALSE(xdsl.setWanState(WanState::Backup)); /* no 4G module */
+
+  Box ultra(model("ultra"), options);
+  REQUIRE(ultra.setWanState(WanState::Backup));
+  ultra.advance(2);
+  const JsonDoc backup = result(ultra, "connection/");
+  CHECK(std::string(backup["media"].GetString()) == "backup_4g");
+  CHECK(std::string(backup["state"].GetString()) == "up");
+  CHECK(backup["rate_down"].GetDouble() * 8 <= kBackupBandwidthDown);
+  CHECK(backup["bandwidth_down"].GetDouble() == kBackupBandwidthDown);
+  CHECK_FALSE(result(ultra, "connection/ftth/")["link"].GetBool());
+  CHECK(parseWanState("backup") == WanState::Backup);
+  CHECK_FALSE(parseWanState("sideways"));
+}

@@ -332,6 +332,24 @@ TEST_CASE("hang holds a request until clear, and shutdown releases it", "[freebo
   CHECK(slow.get().status == 503);
 }
 
+TEST_CASE("the control API cuts the line", "[freebox-sim]") {
+  TestSim t("ultra");
+  const std::string session = t.login();
+  CHECK(t.call("POST", "/__sim/wan", R"({"state":"down"})").status == 200);
+  CHECK(
+      TestSim::parse(t.call("GET", "/api/v16/connection/", "", session)).root()["result"].getString("state").value() ==
+      "down");
+  CHECK(TestSim::parse(t.call("GET", "/__sim/snapshot")).root()["connection/"].getString("state").value() == "down");
+  CHECK(t.call("POST", "/__sim/wan", R"({"state":"backup"})").status == 200);
+  CHECK(
+      TestSim::parse(t.call("GET", "/api/v16/connection/", "", session)).root()["result"].getString("media").value() ==
+      "backup_4g");
+  CHECK(t.call("POST", "/__sim/wan", R"({"state":"up"})").status == 200);
+  CHECK(t.call("POST", "/__sim/wan", R"({"state":"flaky"})").status == 400);
+  TestSim mini("mini4k");
+  CHECK(mini.call("POST", "/__sim/wan", R"({"state":"backup"})").status == 409);
+}
+
 TEST_CASE("slow answers after its delay", "[freebox-sim]") {
   TestSim t;
   const std::string session = t.login();
