@@ -41,6 +41,13 @@ struct ApiAnswer {
   static ApiAnswer error(int status, std::string code, std::string message);
 };
 
+/* The Internet link: up, down (line cut), or on the 4G backup (boxes with LTE only). */
+enum class WanState { Up, Down, Backup };
+std::optional<WanState> parseWanState(std::string_view text);
+
+/* Line capacity while on the 4G backup (bits/s); no capture exists, a typical 4G/5G figure. */
+constexpr double kBackupBandwidthDown = 300e6, kBackupBandwidthUp = 50e6;
+
 /* Values added to byte counters by the quirks fault: above 2^32 (and 2^33). */
 constexpr std::uint64_t kQuirkCounterOffset = std::uint64_t{1} << 33;
 
@@ -72,6 +79,10 @@ public:
     httpsPort_ = port;
   }
   void setAllowTokenRequest(bool allowed) { allowTokenRequest_ = allowed; }
+
+  /* Cuts or restores the line; false if asked for the backup without a 4G module. */
+  bool setWanState(WanState state);
+  WanState wanState() const { return wan_; }
 
 private:
   struct PortCounters {
@@ -114,6 +125,8 @@ private:
   JsonValue lanHost(const LanDevice &device, int major, JsonAlloc &alloc) const;
   std::int64_t epochNow() const { return static_cast<std::int64_t>(options_.epochStart + elapsed_); }
   int portIndex(int id) const;
+  /* The throughput served now (bytes/s): 0 while down, capped by the 4G link on backup. */
+  double wanRate(const Wander &rate, bool down) const;
 
   ModelSpec model_;
   BoxOptions options_;
@@ -137,6 +150,7 @@ private:
   bool httpsAvailable_ = false;
   int httpsPort_ = 0;
   bool allowTokenRequest_ = true;
+  WanState wan_ = WanState::Up;
 };
 
 } // namespace fbcqm::freebox::sim

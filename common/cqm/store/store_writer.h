@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The CQM store's writer: one per store and per process (it holds the store's
+ * writer lock), shared by any number of threads.
+ *
+ *   auto writer = cqm::StoreWriter::open({"/var/lib/collectd/cqm"});
+ *   if (!writer.ok()) log(writer.error().message);
+ *   auto r = writer.value()->write("line1", cqm::GraphKind::Both, sample);
+ *
+ * Guarantees (see FORMAT.md for how):
+ *  - write() is thread-safe; writes to different graphs proceed in parallel
+ *    (the store is sharded by graph name), writes to one graph serialise.
+ *  - Every write is immediately visible to reader processes (the files are
+ *    shared mappings) and survives a crash (kill -9) of the writer process:
+ *    only a write still in progress when the process died can be lost, and it
+ *    is then detected and ignored, never read back torn.
+ *  - A reader never blocks the writer (there is no lock between them).
+ *  - Files are preallocated (posix_fallocate), so a full disk is reported by
+ *    write() as StoreErrorKind::NoSpace when a graph is created or resized;
+ *    writing into existing graphs never needs new disk space.
+ *  - A graph file failing verification is renamed into DIR/corrupt/ and a new
+ *    one created; it is never overwritten.
+ */
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cqm/sample.h"
+#include "cqm/store/store_error.h"
+#include "cqm/store/store_types.h"
+
+namespace fbcqm::cqm {
+
+struct WriteOutcome {
+  bool createdGraph = false;   /* the graph did not exist (or was set aside) and was created */
+  bool replacedSample = false; /* a sample with the same index was already stored and is replaced */
+  /* Non-empty when a corrupt graph file was set aside to make room: where it went. */
+  std::string setAsidePath;
+};
+
+class StoreWriter {
+public:
+  /*
+   * Opens (creating when missing) the store directory, takes its writer lock
+   * (Busy if another process holds it) and clears temporary files left by a
+   * crashed writer. Refuses a non-empty directory that is not a store.
+   */
+  static fbcqm::Result<std::unique_ptr<StoreWriter>, StoreError> open(StoreOptions options);
+
+  ~StoreWriter();
+  StoreWriter(const StoreWriter &) = delete;
+  StoreWriter &operator=(const StoreWriter &) = delete;
+
+  /*
+   * Stores one sample, creating the graph when missing. A sample with the
+   * same index as a stored one replaces it (so an open sample can be
+   * rewritten as it accumulates). The graph's kind becomes `kind`. Values
+   * above the on-disk limits (store_types.h) are saturated.
+   * Errors: InvalidName, InvalidArgument (index out of range, kind invalid),
+   * OutOfRetention (older than lastIndex - retention + 1), NoSpace,
+   * Permission, Io; Corrupt only when a corrupt file cannot be set aside.
+   */
+  fbcqm::Result<WriteOutcome, StoreError> write(std::string_view graphName, GraphKind kind, const Sample &sample);
+
+  /* Makes every write so far durable on disk (msync of the graphs written since the last flush). */
+  StoreStatus flush();
+
+  /* Deletes one graph. NotFound if it does not exist. */
+  StoreStatus remove(std::string_view graphName);
+
+  /*
+   * Deletes every graph whose last update is older than its retention
+   * (lastUpdate + retention * 100 s < nowUnix). Returns how many were removed.
+   * Reads one header per graph; call it now and then (e.g. hourly).
+   */
+  fbcqm::Result<std::uint64_t, StoreError> removeStale(std::int64_t nowUnix);
+
+  const StoreOptions &options() const;
+
+private:
+  struct Impl;
+  explicit StoreWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace fbcqm::cqm
