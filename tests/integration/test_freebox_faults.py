@@ -28,8 +28,12 @@ FAULTS = {
 }
 # The Timeout must let a slow box finish a request (150 ms) but not a poll.
 BOX_OPTIONS = "    Interval 0.5\n    Timeout 0.3"
-POLLS_UNDER_FAULT = 10  # of the reference box, at 0.5 s each
-MAX_LINES_PER_BOX = 6
+POLLS_UNDER_FAULT = 13  # of the reference box, at 0.5 s each
+# A poll running when the fault goes in can fail group by group (one line each) before
+# the next polls fail as a whole (one box-level line): at most 9 groups + a few lines.
+MAX_LINES_PER_BOX = 15
+# c_complain doubles its delay: over the last 8 polls (4 s) of the fault, at most 2 more lines.
+MAX_LINES_LATE = 2
 
 
 class FaultsTest(unittest.TestCase):
@@ -73,6 +77,9 @@ class FaultsTest(unittest.TestCase):
             sim.fault(**fault)
         faulted = now()
         # Let every box go through many polls with its fault on (paced by the reference box).
+        daemon.wait_for(lambda: len(self.rows_since("reference", "uptime-box", faulted)) >= POLLS_UNDER_FAULT - 8, 30,
+                        "%d polls under fault" % (POLLS_UNDER_FAULT - 8))
+        lines_midway = {name: len(freebox_log_lines(daemon, name)) for name in FAULTS}
         daemon.wait_for(lambda: len(self.rows_since("reference", "uptime-box", faulted)) >= POLLS_UNDER_FAULT, 30,
                         "%d polls under fault" % POLLS_UNDER_FAULT)
         self.assertTrue(daemon.running())
@@ -84,6 +91,7 @@ class FaultsTest(unittest.TestCase):
                 wan = self.rows_since(name, "if_octets-wan", settled)
                 lines = freebox_log_lines(daemon, name)
                 self.assertLessEqual(len(lines), MAX_LINES_PER_BOX, lines)
+                self.assertLessEqual(len(lines) - lines_midway[name], MAX_LINES_LATE, lines)
                 if during == "nothing":
                     self.assertEqual(uptime + wan, [], "values from a box that cannot answer")
                     self.assertTrue(freebox_problems(daemon, name), "the failure was not logged")

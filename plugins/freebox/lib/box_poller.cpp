@@ -51,6 +51,9 @@ public:
         stopped_ = true;
         return std::nullopt;
       }
+      /* The box no longer serves the major it announced (firmware change): discover again. */
+      if (error.kind == ApiErrorKind::Api && error.code == "invalid_api_version")
+        poller_.client_.reset();
     }
     return reply;
   }

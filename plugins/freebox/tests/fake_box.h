@@ -77,6 +77,10 @@ private:
   }
 
   http::ServerReply handle(const http::ServerRequest &request) {
+    if (request.path == "/api_version") {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++counts_["/api_version"];
+    }
     if (request.path == "/api_version")
       return json(200, R"({"api_version":"8.0","api_base_url":"/api/","uid":"0123456789abcdef0123456789abcdef",
                            "box_model":"fbxgw-r2/full","https_available":true,"https_port":3615})");

@@ -226,6 +226,15 @@ TEST_CASE("poller: groups fail alone; the time budget and a dead box end the pol
     CHECK(box.requests("system/") == 0);
     CHECK_FALSE(poller.client().discovery());
   }
+  SECTION("an API major the box no longer serves makes the client discover again") {
+    box.answer("system/", 404, R"({"success":false,"error_code":"invalid_api_version","msg":"API inconnue"})");
+    BoxPoller poller(settings);
+    const PollOutcome first = poller.poll();
+    CHECK(first.report(Group::System).status == GroupStatus::Failed);
+    CHECK(first.report(Group::Switch).status == GroupStatus::Ok);
+    /* Once at the start, once again before the request after the refusal. */
+    CHECK(box.requests("/api_version") == 2);
+  }
   SECTION("a revoked token ends the poll at login") {
     settings.appToken = "revoked";
     BoxPoller poller(settings);
