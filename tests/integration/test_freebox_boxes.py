@@ -38,8 +38,8 @@ class TwoBoxesTest(unittest.TestCase):
     def setUp(self):
         self.xdsl = SimBox("revolution").start()
         self.fibre = SimBox("ultra").start()
-        blocks = [box_block("xdsl", self.xdsl.url, "    Timeout 0.4"),
-                  box_block("fibre", self.fibre.url, "    Timeout 0.4"),
+        blocks = [box_block("xdsl", self.xdsl.url),
+                  box_block("fibre", self.fibre.url),
                   # Same name again: skipped, the first one stays.
                   box_block("xdsl", "http://127.0.0.1:9"),
                   BAD_BLOCKS]

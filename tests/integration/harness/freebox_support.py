@@ -150,6 +150,10 @@ class SimBox:
 
 
 def box_block(name, url, options=""):
+    """A <Box> with the test app's credentials. Timeout defaults to 2 s: tests run 0.5 s
+    intervals, and a sanitizer build under load can need more than the default 80 %% of that."""
+    if "Timeout" not in options:
+        options = (options + "\n" if options else "") + "    Timeout 2"
     return """  <Box "%s">
     URL "%s"
     AppId "%s"
