@@ -10,6 +10,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "lib/box_config.h"
 #include "lib/credentials.h"
 #include "lib/root_cas.h"
@@ -249,4 +254,39 @@ TEST_CASE("the built-in trust store is the four Freebox and Iliadbox roots", "[t
        at = freeboxRootCasPem().find("BEGIN CERTIFICATE", at + 1))
     ++certificates;
   CHECK(certificates == 4);
+}
+
+namespace {
+
+/* SHA-256 fingerprints of every certificate in a PEM bundle, as "AB:CD:...". */
+std::vector<std::string> fingerprints(const std::string &pem) {
+  std::vector<std::string> out;
+  BIO *bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  while (X509 *certificate = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    X509_digest(certificate, EVP_sha256(), digest, &length);
+    std::string hex;
+    char byte[4];
+    for (unsigned int i = 0; i < length; ++i) {
+      std::snprintf(byte, sizeof byte, i ? ":%02X" : "%02X", digest[i]);
+      hex += byte;
+    }
+    out.push_back(hex);
+    X509_free(certificate);
+  }
+  BIO_free(bio);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("the built-in roots are the published Freebox and Iliadbox root CAs", "[tls]") {
+  /* Fingerprints as published (research notes, section 3), not computed from our own files. */
+  CHECK(fingerprints(freeboxRootCasPem()) ==
+        std::vector<std::string>{
+            "23:CF:B7:26:36:BE:66:5D:BB:F2:FE:3E:05:27:90:47:71:A8:DF:F1:BA:CE:46:1D:8B:D6:9F:34:81:2C:24:44",
+            "2B:D8:B5:BE:1A:99:0E:42:AD:1B:D7:9C:30:6E:B5:19:B6:37:EE:24:75:C0:D9:31:F2:57:53:56:10:E9:C3:E7",
+            "A2:10:B1:DE:83:57:92:7F:13:3C:F5:17:BB:63:AC:99:FC:EA:79:97:5B:E5:12:62:BA:C9:DE:0E:A8:74:EB:DE",
+            "74:F7:95:BB:D0:2F:1C:F0:45:14:22:A3:C6:EE:72:26:B2:D3:F7:DD:1E:B5:FC:BA:8B:E5:C2:1B:A5:29:A8:F7"});
 }
