@@ -44,7 +44,11 @@ def sanitizer_env():
         compiler = os.environ.get("CXX", "c++")
         lib = subprocess.run([compiler, "-print-file-name=libasan.so"], capture_output=True,
                              text=True, check=True).stdout.strip()
-        env["LD_PRELOAD"] = lib
+        # collectd is C: libstdc++ arrives only with our .so, after ASan has failed to find
+        # __cxa_throw to intercept ("real___cxa_throw != 0"). Preload it right after libasan.
+        libstdcxx = subprocess.run([compiler, "-print-file-name=libstdc++.so.6"], capture_output=True,
+                                   text=True, check=True).stdout.strip()
+        env["LD_PRELOAD"] = lib + ":" + libstdcxx
         # collectd itself is not built for LeakSanitizer; its exit-time leaks are not ours.
         env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
     if "undefined" in sanitize:

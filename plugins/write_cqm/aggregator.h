@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The heart of write_cqm, without collectd: value lists in, finished
+ * 100-second cqm::Samples out to a SampleSink (the CQM store).
+ *
+ * - Each value's own timestamp decides its sample (PUTVAL with past times
+ *   lands in the past samples).
+ * - Thread-safe: collectd's write threads call ingest() concurrently; graphs
+ *   are spread over independently locked shards. No disk I/O happens in
+ *   ingest(): writing is done by writeDue()/writeAll() on the caller's
+ *   thread (write_cqm's own timer thread, or collectd's flush).
+ * - A sample is written once it is over (its end plus closeDelay has passed
+ *   on the wall clock) and rewritten if a straggler arrives for it while it
+ *   is still held in memory; at most maxOpenSamples samples per graph are
+ *   held, older ones are queued for writing and forgotten. A value for a
+ *   sample already forgotten is dropped and counted (it cannot be merged
+ *   without losing what the store has).
+ * - A failed write keeps the sample (dirty in memory or in a bounded retry
+ *   queue) and is retried on the next pass: writing resumes when the cause
+ *   goes away.
+ */
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "cqm/sample.h"
+#include "graph_rules.h"
+#include "identifier.h"
+#include "sample_accumulator.h"
+
+namespace fbcqm::write_cqm {
+
+enum class DataSourceType : std::uint8_t { Gauge, Derive, Counter, Absolute };
+
+struct DataSourceValue {
+  std::string_view name;
+  DataSourceType type = DataSourceType::Gauge;
+  double gauge = 0;
+  std::int64_t derive = 0;
+  std::uint64_t counter = 0; /* COUNTER and ABSOLUTE */
+};
+
+/* One collectd value list, translated. Times in seconds of Unix time (fractions kept). */
+struct ValueList {
+  ValueIdentifier id;
+  double time = 0;
+  double interval = 0;
+  std::vector<DataSourceValue> values;
+};
+
+enum class SinkResult {
+  Written,
+  Retry,    /* failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
+  Rejected, /* can never be written (e.g. older than the retention): drop it */
+};
+
+/* Where finished samples go (the CQM store in production, a map in tests). Called from one thread at a time. */
+class SampleSink {
+public:
+  virtual ~SampleSink() = default;
+  /* On failure the reason goes to error. */
+  virtual SinkResult write(const std::string &graph, cqm::GraphKind kind, const cqm::Sample &sample,
+                           std::string &error) = 0;
+};
+
+struct AggregatorOptions {
+  /* Seconds after a sample's end before it is written (stragglers from slow write threads). */
+  double closeDelay = 5;
+  /* Samples per graph held in memory for stragglers. */
+  std::size_t maxOpenSamples = 4;
+  /* A written sample untouched this long (wall clock) is forgotten. */
+  double forgetWrittenAfter = 600;
+  /* A graph without values this long (wall clock) loses its in-memory state (counter baselines). */
+  double forgetGraphAfter = 86400;
+  /* Finished samples waiting for a working store, at most (oldest dropped beyond). */
+  std::size_t maxQueuedSamples = 1u << 20;
+  /* After this many write failures in a row a pass stops: a full disk fails every write alike. */
+  std::size_t maxConsecutiveFailures = 8;
+  std::size_t shards = 64;
+};
+
+/* Counters for logs, tests and the benchmark. */
+struct AggregatorStats {
+  std::uint64_t valueLists = 0;    /* ingest() calls */
+  std::uint64_t mappedValues = 0;  /* data-source values that fed a graph */
+  std::uint64_t lateValues = 0;    /* for a sample already written and forgotten */
+  std::uint64_t outOfOrder = 0;    /* counter values older than the previous one */
+  std::uint64_t counterResets = 0; /* DERIVE going down, 64-bit COUNTER going down */
+  std::uint64_t invalidValues = 0; /* negative latency or loss, infinite values */
+  std::uint64_t unnamed = 0;       /* graph name empty after the name rule */
+  std::uint64_t samplesWritten = 0;
+  std::uint64_t writeFailures = 0;
+  std::uint64_t droppedSamples = 0;  /* retry queue overflow */
+  std::uint64_t rejectedSamples = 0; /* refused for good by the sink */
+};
+
+struct PassOutcome {
+  std::size_t written = 0;
+  std::size_t failed = 0;   /* attempts that failed (each sample kept for retry) */
+  std::size_t deferred = 0; /* not attempted this pass after repeated failures */
+  std::size_t rejected = 0; /* refused for good by the sink, dropped */
+  std::string lastError;    /* "graph: reason" of the last failure */
+  std::string lastRejection;
+};
+
+class Aggregator {
+public:
+  Aggregator(RuleSet rules, AggregatorOptions options = {});
+  ~Aggregator();
+  Aggregator(const Aggregator &) = delete;
+  Aggregator &operator=(const Aggregator &) = delete;
+
+  /*
+   * Feeds one value list; now is the wall clock (seconds). Returns the
+   * number of data-source values used. A value the rules map wrongly (no
+   * such data source) is skipped, with the reason in *problem.
+   */
+  std::size_t ingest(const ValueList &values, double now, std::string *problem = nullptr);
+
+  /* Writes the samples that are over (and queued ones). One pass at a time. */
+  PassOutcome writeDue(SampleSink &sink, double now);
+  /* Writes every sample with unwritten values, including the ones still open (collectd's flush). */
+  PassOutcome writeAll(SampleSink &sink, double now);
+
+  AggregatorStats stats() const;
+  std::size_t graphCount() const;
+  const RuleSet &rules() const { return rules_; }
+
+private:
+  struct Series;
+  struct HeldSample;
+  struct Graph;
+  struct Shard;
+  struct Finished {
+    std::string graph;
+    cqm::GraphKind kind;
+    cqm::Sample sample;
+    std::uint64_t version;
+  };
+
+  void feed(const Target &target, const ValueList &values, std::uint64_t identifierHash, double now);
+  std::string finalName(const std::string &rawName);
+  Shard &shardFor(const std::string &graphName);
+  PassOutcome writePass(SampleSink &sink, double now, bool everything);
+  void collect(Shard &shard, double now, bool everything, std::vector<Finished> &out);
+  void requeue(Finished &&item, double now);
+  void queueFinished(Finished &&item);
+
+  RuleSet rules_;
+  AggregatorOptions options_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+
+  /* Raw names that are not valid graph names, with the name the rule gives them (hashing is not free). */
+  std::mutex aliasMutex_;
+  std::unordered_map<std::string, std::string> aliases_;
+
+  /* Finished samples evicted from memory before they could be written, keyed by (graph, index). */
+  std::mutex queueMutex_;
+  std::map<std::pair<std::string, std::int64_t>, Finished> queue_;
+
+  std::mutex passMutex_;
+  std::atomic<std::uint64_t> version_{0};
+
+  mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
+      counterResets_{0}, invalidValues_{0}, unnamed_{0}, samplesWritten_{0}, writeFailures_{0}, droppedSamples_{0},
+      rejectedSamples_{0};
+};
+
+} // namespace fbcqm::write_cqm
