@@ -159,7 +159,6 @@ if [ -x "$cqm_store" ]; then have_cqm_store=1; fi
 
 # ---- the work directory --------------------------------------------------------
 
-umask 077 # credentials, keys and the store are nobody else's business
 exec 9>"$workdir/demo.lock"
 flock -n 9 || fail "another demo is running with --workdir $workdir"
 
@@ -177,7 +176,8 @@ pids_file=$workdir/demo.pids
 # Files of an earlier run that would mislead (the store and csv files are kept).
 rm -rf "$pki" "$sim_dir" "$cred_dir" "$plugin_dir"
 rm -f "$conf" "$log" "$collectd_out" "$sock" "$pids_file" "$workdir/collectd.pid"
-mkdir -p "$pki" "$sim_dir" "$cred_dir" "$plugin_dir" "$csv_dir"
+mkdir -p "$sim_dir" "$plugin_dir" "$csv_dir"
+mkdir -m 700 "$pki" "$cred_dir" # private keys and app tokens are nobody else's business
 
 # ---- processes: start, watch, stop -----------------------------------------------
 
@@ -262,11 +262,12 @@ start_process() {
 
 # Waits until $2 succeeds (a shell command) while process $1 lives; $3 seconds at most.
 wait_for() {
-  local name=$1 condition=$2 limit=$3 what=$4 tries=0
+  local name=$1 condition=$2 limit=$3 what=$4 log_file=$5 out_file=${6:-$5} tries=0
   until eval "$condition"; do
-    alive "${pid_of[$name]}" || fail "$name exited while waiting for $what"
+    alive "${pid_of[$name]}" || fail "$name exited while waiting for $what; its output ends with:
+$(tail -n 15 "$log_file" 2>/dev/null)$([ "$out_file" = "$log_file" ] || tail -n 15 "$out_file" 2>/dev/null)"
     [ $stopping = 0 ] || exit 0
-    [ $tries -lt $((limit * 10)) ] || fail "$name: no $what within ${limit}s"
+    [ $tries -lt $((limit * 10)) ] || fail "$name: no $what within ${limit}s (see $log_file)"
     sleep 0.1
     tries=$((tries + 1))
   done
@@ -294,7 +295,7 @@ start_box() {
     args+=(--tls-listen 127.0.0.1:0 --tls-cert "$pki/server.pem" --tls-key "$pki/server-key.pem")
   fi
   start_process "freebox-sim-$name" "$sim_dir/$name.log" "$freebox_sim" "${args[@]}"
-  wait_for "freebox-sim-$name" "[ -s '$ports' ]" 10 "port file"
+  wait_for "freebox-sim-$name" "[ -s '$ports' ]" 10 "its port file" "$sim_dir/$name.log"
   box_http[$name]=http://127.0.0.1:$(json_port "$ports" http)
   if [ "$mode" = tls ]; then
     box_url[$name]=https://localhost:$(json_port "$ports" https)
@@ -427,7 +428,7 @@ fi
 
 step "starting collectd ($collectd_bin)"
 start_process collectd "$collectd_out" env "${collectd_env[@]}" "$collectd_bin" -f -C "$conf"
-wait_for collectd "grep -q 'Initialization complete' '$log' 2>/dev/null" 30 "'Initialization complete' in $log"
+wait_for collectd "grep -q 'Initialization complete' '$log' 2>/dev/null" 30 "'Initialization complete' in $log" "$log" "$collectd_out"
 say "  collectd (pid ${pid_of[collectd]}) polls both boxes every ${interval}s"
 say "  ping plugin: $ping_state"
 

@@ -2,8 +2,8 @@
 """The demo stack (packaging/demo/run-demo.sh) with the programs of this build:
 it starts two simulated boxes and the real collectd, freebox values of both
 boxes reach the csv plugin, the automatic CQM graphs reach the store, and it
-stops everything it started - after --duration, on SIGINT, and when one of its
-processes dies (exit 1). A bad command line is refused with exit 2."""
+stops everything it started - after --duration, on SIGINT, when one of its
+processes dies and when collectd cannot start (both exit 1). A bad command line is refused with exit 2."""
 
 import glob
 import os
@@ -82,10 +82,11 @@ class DemoTest(unittest.TestCase):
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args):
+    def start(self, *args, env=None):
         self.output = open(self.output_path, "w")
         command = ["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1"] + list(args)
-        self.process = subprocess.Popen(command, stdout=self.output, stderr=subprocess.STDOUT, env=demo_env())
+        self.process = subprocess.Popen(command, stdout=self.output, stderr=subprocess.STDOUT,
+                                        env=env or demo_env())
 
     def finish(self, timeout):
         try:
@@ -171,6 +172,18 @@ class DemoTest(unittest.TestCase):
         self.assertIn("freebox-sim-revolution (pid", output)
         self.assertIn("died unexpectedly", output)
         self.assertRegex(output, r"collectd \(pid \d+\) stopped")
+        self.assert_nothing_left()
+
+    def test_collectd_that_cannot_start(self):
+        env = demo_env()
+        env["FBCQM_COLLECTD"] = "/bin/false"
+        self.start("--no-ping", env=env)
+        code = self.finish(30)
+        output = read(self.output_path)
+        self.assertEqual(code, 1, self.diagnostics())
+        self.assertIn("collectd exited while waiting for 'Initialization complete'", output)
+        self.assertRegex(output, r"freebox-sim-ultra \(pid \d+\) stopped")
+        self.assertRegex(output, r"freebox-sim-revolution \(pid \d+\) stopped")
         self.assert_nothing_left()
 
     def test_bad_command_lines(self):
