@@ -486,6 +486,7 @@ print_status() {
     if listing=$("$cqm_store" --store "$store_dir" ls 2>&1); then
       printf '%s\n' "$listing" | sed 's/^/  /'
       names=$(printf '%s\n' "$listing" | awk 'NR > 1 { print $1 }')
+      [ -n "$names" ] || say "  (no graph yet)"
       for name in $names; do
         say "  last samples of $name (dump $name | tail -n 3):"
         "$cqm_store" --store "$store_dir" dump "$name" 2>&1 | tail -n 3 | sed 's/^/    /'
