@@ -9,6 +9,7 @@ packages=(
   meson ninja-build pkg-config g++ python3
   libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev zlib1g-dev
   collectd-dev
+  zlib1g-dev  # CRC-32 of CQM store headers and samples
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
 )

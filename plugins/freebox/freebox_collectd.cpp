@@ -10,6 +10,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -66,10 +67,28 @@ void dispatch(const BoxState &box, const PollOutcome &outcome, cdtime_t when) {
   }
 }
 
+/* When nothing at all worked (every answer a 500, garbage...), one box-level
+ * complaint says so instead of one per group. */
+std::optional<std::string> wholeBoxFailure(const PollOutcome &outcome) {
+  if (outcome.boxError)
+    return *outcome.boxError;
+  const GroupReport *firstFailure = nullptr;
+  for (Group group : kAllGroups) {
+    const GroupReport &report = outcome.report(group);
+    if (report.status == GroupStatus::Ok || report.status == GroupStatus::Unavailable)
+      return std::nullopt;
+    if (report.status == GroupStatus::Failed && !firstFailure)
+      firstFailure = &report;
+  }
+  if (!firstFailure)
+    return std::nullopt;
+  return "every request failed, e.g. " + firstFailure->message;
+}
+
 void logOutcome(BoxState &box, const PollOutcome &outcome) {
   const char *name = box.poller.settings().name.c_str();
-  if (outcome.boxError) {
-    c_complain(LOG_ERR, &box.boxComplaint, "%s plugin: box \"%s\": %s", kPlugin, name, outcome.boxError->c_str());
+  if (auto failure = wholeBoxFailure(outcome)) {
+    c_complain(LOG_ERR, &box.boxComplaint, "%s plugin: box \"%s\": %s", kPlugin, name, failure->c_str());
     return;
   }
   c_release(LOG_INFO, &box.boxComplaint, "%s plugin: box \"%s\" is answering again", kPlugin, name);

@@ -130,18 +130,22 @@ Aggregator::Shard &Aggregator::shardFor(const std::string &graphName) {
   return *shards_[std::hash<std::string>{}(graphName) % shards_.size()];
 }
 
-std::string Aggregator::finalName(const std::string &rawName) {
-  if (cqm::isValidGraphName(rawName))
-    return rawName;
+void Aggregator::finalName(std::string_view rawName, std::string &out) {
+  if (cqm::isValidGraphName(rawName)) {
+    out.assign(rawName.data(), rawName.size());
+    return;
+  }
+  const std::string raw(rawName);
   std::lock_guard<std::mutex> lock(aliasMutex_);
-  auto found = aliases_.find(rawName);
-  if (found != aliases_.end())
-    return found->second;
-  std::string name = cqm::makeGraphName(rawName).value_or(std::string());
+  auto found = aliases_.find(raw);
+  if (found != aliases_.end()) {
+    out = found->second;
+    return;
+  }
+  out = cqm::makeGraphName(raw).value_or(std::string());
   if (aliases_.size() >= kMaxAliases)
     aliases_.clear();
-  aliases_.emplace(rawName, name);
-  return name;
+  aliases_.emplace(raw, out);
 }
 
 std::size_t Aggregator::ingest(const ValueList &values, double now, std::string *problem) {
@@ -150,26 +154,35 @@ std::size_t Aggregator::ingest(const ValueList &values, double now, std::string 
   names.clear();
   for (const DataSourceValue &v : values.values)
     names.push_back(v.name);
-  std::size_t used = 0;
-  std::uint64_t idHash = 0;
-  bool hashed = false;
+  /* One pointer captured: std::function then needs no allocation per value. */
+  struct Context {
+    Aggregator *self;
+    const ValueList *values;
+    double now;
+    std::size_t used;
+    std::uint64_t idHash;
+    bool hashed;
+  } context{this, &values, now, 0, 0, false};
+  Context *ctx = &context;
   rules_.match(
       values.id, names,
-      [&](const Target &target) {
-        if (!hashed) {
-          idHash = identifierHash(values.id);
-          hashed = true;
+      [ctx](const Target &target) {
+        if (!ctx->hashed) {
+          ctx->idHash = identifierHash(ctx->values->id);
+          ctx->hashed = true;
         }
-        feed(target, values, idHash, now);
-        ++used;
+        ctx->self->feed(target, *ctx->values, ctx->idHash, ctx->now);
+        ++ctx->used;
       },
       problem);
+  const std::size_t used = context.used;
   mappedValues_ += used;
   return used;
 }
 
 void Aggregator::feed(const Target &target, const ValueList &values, std::uint64_t idHash, double now) {
-  const std::string name = finalName(target.rawName);
+  thread_local std::string name;
+  finalName(target.rawName, name);
   if (name.empty()) {
     ++unnamed_;
     return;

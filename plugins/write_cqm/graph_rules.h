@@ -80,7 +80,7 @@ std::string expandNameTemplate(std::string_view nameTemplate, const ValueIdentif
 /* One destination of one data source of a value list. */
 struct Target {
   const GraphRule *rule = nullptr;
-  std::string rawName;       /* template expanded, before the graph-name rule */
+  std::string_view rawName;  /* template expanded, before the graph-name rule (valid during the call) */
   Role role = Role::Latency; /* after the direction swap */
   std::size_t dataSourceIndex = 0;
 };

@@ -16,7 +16,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "aggregator.h"
@@ -64,7 +63,8 @@ struct Plugin {
   std::unique_ptr<Aggregator> aggregator;
   std::unique_ptr<StoreSink> sink;
   Complaints complaints;
-  std::thread timer;
+  pthread_t timer{};
+  bool timerRunning = false;
   std::mutex timerMutex;
   std::condition_variable timerWake;
   bool stopping = false;
@@ -279,8 +279,8 @@ void report(Plugin &p, const PassOutcome &outcome) {
   }
 }
 
-void timerLoop(Plugin *p) {
-  pthread_setname_np(pthread_self(), "write_cqm");
+void *timerLoop(void *arg) {
+  Plugin *p = static_cast<Plugin *>(arg);
   std::unique_lock<std::mutex> lock(p->timerMutex);
   while (!p->stopping) {
     p->timerWake.wait_for(lock, kTick, [&] { return p->stopping; });
@@ -304,6 +304,7 @@ void timerLoop(Plugin *p) {
     });
     lock.lock();
   }
+  return nullptr;
 }
 
 int writeCqmInit() {
@@ -338,7 +339,13 @@ int writeCqmInit() {
       /* Not fatal: samples are kept in memory and the store is opened again on every write pass. */
       ERROR("%s plugin: cannot open the CQM store yet: %s", kPlugin, error.c_str());
 
-    plugin->timer = std::thread(timerLoop, plugin.get());
+    /* plugin_thread_create gives the thread collectd's plugin context (c_complain needs the interval) and a name. */
+    const int status = plugin_thread_create(&plugin->timer, timerLoop, plugin.get(), "write_cqm");
+    if (status != 0) {
+      ERROR("%s plugin: cannot start the timer thread (status %d).", kPlugin, status);
+      return -1;
+    }
+    plugin->timerRunning = true;
     g_plugin = plugin.release();
     return 0;
   });
@@ -427,8 +434,8 @@ int writeCqmShutdown() {
       p->stopping = true;
     }
     p->timerWake.notify_all();
-    if (p->timer.joinable())
-      p->timer.join();
+    if (p->timerRunning)
+      pthread_join(p->timer, nullptr);
     /* Last chance for the open samples: write everything (a restart would lose only what fails here). */
     const PassOutcome outcome = p->aggregator->writeAll(*p->sink, nowSeconds());
     if (outcome.failed + outcome.deferred > 0)

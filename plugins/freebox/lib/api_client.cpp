@@ -134,6 +134,16 @@ ApiResult<ApiReply> ApiClient::postPublic(const std::string &path, const std::st
 }
 
 ApiResult<SessionInfo> ApiClient::login() {
+  auto session = openSession();
+  if (!session.ok()) {
+    ApiError error = session.error();
+    error.duringLogin = true;
+    return fail(std::move(error));
+  }
+  return session;
+}
+
+ApiResult<SessionInfo> ApiClient::openSession() {
   sessionHeader_.clear();
   auto challengeReply = request("login/", nullptr, false);
   if (!challengeReply.ok())

@@ -81,6 +81,7 @@ public:
 private:
   ApiResult<ApiReply> request(const std::string &path, const std::string *postBody, bool authenticated);
   ApiResult<std::string> ensureApiBase();
+  ApiResult<SessionInfo> openSession();
 
   std::string rootUrl_;
   http::Client http_;

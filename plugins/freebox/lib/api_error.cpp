@@ -21,13 +21,14 @@ std::string printable(std::string_view text, std::size_t maxLength) {
 }
 
 std::string ApiError::describe() const {
+  const std::string prefix = duringLogin ? "login failed: " : "";
   switch (kind) {
   case ApiErrorKind::Transport:
-    return std::string(http::errorKindName(transport)) + (message.empty() ? "" : ": " + message);
+    return prefix + http::errorKindName(transport) + (message.empty() ? "" : ": " + message);
   case ApiErrorKind::HttpStatus:
-    return "HTTP status " + std::to_string(httpStatus) + (message.empty() ? "" : ": " + message);
+    return prefix + "HTTP status " + std::to_string(httpStatus) + (message.empty() ? "" : ": " + message);
   case ApiErrorKind::Api: {
-    std::string text = "box answered error \"" + code + "\"";
+    std::string text = prefix + "box answered error \"" + code + "\"";
     if (!message.empty())
       text += " (" + message + ")";
     if (httpStatus >= 400)
@@ -35,7 +36,7 @@ std::string ApiError::describe() const {
     return text;
   }
   case ApiErrorKind::Malformed:
-    return "unexpected answer: " + message;
+    return prefix + "unexpected answer: " + message;
   }
   return message;
 }

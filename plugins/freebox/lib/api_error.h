@@ -25,8 +25,9 @@ struct ApiError {
   ApiErrorKind kind = ApiErrorKind::Malformed;
   http::ErrorKind transport = http::ErrorKind::Transfer;
   long httpStatus = 0;
-  std::string code;    /* error_code, for Api */
-  std::string message; /* the box's msg or our explanation, printable and bounded */
+  std::string code;         /* error_code, for Api */
+  std::string message;      /* the box's msg or our explanation, printable and bounded */
+  bool duringLogin = false; /* the session could not be opened: nothing else can work */
 
   /* One line for logs and CLI messages. Never contains a token. */
   std::string describe() const;

@@ -46,8 +46,8 @@ public:
         stopped_ = true;
         return std::nullopt;
       }
-      if (error.loginRefused()) {
-        outcome_.boxError = "login refused: " + error.describe();
+      if (error.duringLogin || error.loginRefused()) {
+        outcome_.boxError = error.describe();
         stopped_ = true;
         return std::nullopt;
       }
@@ -146,8 +146,9 @@ PollOutcome BoxPoller::poll() {
         run.collect(Group::Line, "connection/ftth/", [&](json::Value r) { return parseFtth(r, run.metrics()); });
       else if (connection.media == "xdsl")
         run.collect(Group::Line, "connection/xdsl/", [&](json::Value r) { return parseXdsl(r, run.metrics()); });
-      else if (outcome.report(Group::Connection).status == GroupStatus::Ok || !run.wants(Group::Connection))
+      else if (!connection.media.empty())
         run.unavailable(Group::Line, "no line statistics for media \"" + printable(connection.media, 32) + "\"");
+      /* No media at all (connection/ failed or sent no result): nothing to choose from this time. */
     }
   }
 

@@ -88,7 +88,6 @@ ParseResult<std::size_t> parsePortStats(long long portId, json::Value result, st
   addPair("if_packets", "rx_good_packets", "tx_packets");
   addPair("if_errors", "rx_err_packets", "tx_fcs");
   addCounter(out, "if_collisions", prefix, counter(result, "tx_collisions"));
-  addCounter(out, "if_rx_dropped", prefix, counter(result, "rx_discard_packets"));
   return out.size() - before;
 }
 

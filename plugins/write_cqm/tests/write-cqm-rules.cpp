@@ -26,7 +26,7 @@ std::vector<Hit> hits(const RuleSet &rules, const ValueIdentifier &id, std::vect
   rules.match(
       id, ds,
       [&](const Target &t) {
-        out.push_back(Hit{t.rawName, t.role, t.dataSourceIndex});
+        out.push_back(Hit{std::string(t.rawName), t.role, t.dataSourceIndex});
       },
       problem);
   return out;

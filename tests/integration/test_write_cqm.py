@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""write_cqm in the real collectd daemon, fed through the stock unixsock plugin.
+
+- Past values (PUTVAL with explicit times) of collectd's ping plugin, of
+  cqm_ping, of an interface, of a Freebox and of an explicit graph with the
+  direction swapped, spanning six samples and a local midnight (Europe/Paris):
+  `cqm-store dump` shows exactly the samples computed independently here,
+  and `--date` splits them at local midnight.
+- A live value: its sample is not stored before it ends, and is readable
+  within 10 s after its end; FLUSH writes an open sample at once.
+- Bad <Graph> blocks are reported and skipped; the good ones still work.
+"""
+
+import math
+import os
+import shutil
+import tempfile
+import time
+import unittest
+
+from write_cqm_support import (ExpectedGraph, UnixSocketClient, cqm_store, dump, wait_until,  # noqa: F401
+                               write_cqm_daemon)
+
+# 2024-03-10 00:00 in Europe/Paris (CET, UTC+1) = 2024-03-09T23:00:00Z.
+MIDNIGHT = 1710025200
+START = MIDNIGHT - 300  # three samples before midnight, three after
+HOST = "testhost"
+
+
+def ping_value(k):
+    """(mean RTT ms or None, drop rate) of the k-th 10-s interval of collectd's ping plugin."""
+    if k % 13 == 5:
+        return None, 1.0  # every echo lost
+    return 8.0 + (k * 37 % 23) * 0.25, [0.0, 0.0, 0.1, 0.3, 0.05, 0.0][k % 6]
+
+
+def echo_value(k):
+    """cqm_ping latency of echo k (ms) or None for a lost echo."""
+    if k % 17 == 3 or 250 <= k < 262:
+        return None
+    return 5.0 + (k * 7919 % 101) * 0.125
+
+
+class WriteCqmTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="write-cqm-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
+        self.store = os.path.join(self.tmp, "store")
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            d.stop()
+            d.cleanup()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, options, **kwargs):
+        daemon = write_cqm_daemon("write-cqm", self.store, options, **kwargs)
+        self.daemons.append(daemon)
+        daemon.start()
+        client = UnixSocketClient(daemon)
+        self.addCleanup(client.close)
+        return daemon, client
+
+    def wait_for_dump(self, daemon, graph, expected, timeout=30):
+        """Polls `cqm-store dump` until it equals expected; on timeout shows the difference."""
+        last = {}
+
+        def matches():
+            nonlocal last
+            last = dump(self.store, graph) or {}
+            return last == expected
+        try:
+            daemon.wait_for(matches, timeout, "graph %s to hold the expected samples" % graph)
+        except AssertionError:
+            self.assertEqual(last, expected, "graph %s" % graph)
+
+    def test_past_values_become_exact_samples_across_midnight(self):
+        options = "\n".join([
+            '  Interface "eth0"',
+            '  <Graph "uplink">',
+            '    Rx "*/interface-eth1/if_octets"',
+            '    Tx "*/interface-eth1/if_octets"',
+            "    SwapDirection true",
+            "  </Graph>",
+        ])
+        # One write thread keeps collectd from reordering a replayed series (README: counters and ordering).
+        daemon, client = self.start(options, write_threads=1)
+        ping, echo, eth0, uplink, box = (ExpectedGraph() for _ in range(5))
+
+        # Everything is sent in time order, interleaved as collectd would see it live.
+        rx0 = tx0 = rx1 = tx1 = down = up = 0
+        for second in range(600):
+            t = START + second
+            if second % 10 == 5:  # collectd's ping plugin: every 10 s, mean + drop rate
+                k = second // 10
+                mean, drop = ping_value(k)
+                client.putval(HOST + "/ping/ping-192.0.2.1", t, [mean], 10)
+                client.putval(HOST + "/ping/ping_droprate-192.0.2.1", t + 0.5, [drop], 10)
+                ping.ping_mean(t, mean, 10)
+                ping.droprate(t + 0.5, drop, 10)
+            # cqm_ping: one echo per second, at the half second
+            ms = echo_value(second)
+            client.putval(HOST + "/cqm_ping/ping-gw", t + 0.5, [ms], 1)
+            echo.echo(t + 0.5, ms)
+            if second % 10 == 3:  # interfaces and the box every 10 s
+                k = second // 10
+                rx0 = 900 if k == 31 else rx0 + 12500 * (1 + k % 4)  # counter reset at k = 31
+                tx0 += 3000 + 17 * k
+                rx1 += 50000 + k
+                tx1 += 7000
+                down += 1250000 + 999 * k
+                up += 125000
+                online = 0 if 22 <= k <= 27 or k == 40 else 1
+                client.putval(HOST + "/interface-eth0/if_octets", t, [rx0, tx0], 10)
+                client.putval(HOST + "/interface-eth1/if_octets", t, [rx1, tx1], 10)
+                client.putval(HOST + "/freebox-maison/if_octets-wan", t, [down, up], 10)
+                client.putval(HOST + "/freebox-maison/bool-connection_up", t, [online], 10)
+                eth0.derive("eth0.rx", "rx", t, rx0, 10)
+                eth0.derive("eth0.tx", "tx", t, tx0, 10)
+                uplink.derive("eth1.rx", "tx", t, rx1, 10)  # swapped
+                uplink.derive("eth1.tx", "rx", t, tx1, 10)
+                box.derive("wan.rx", "rx", t, down, 10)
+                box.derive("wan.tx", "tx", t, up, 10)
+                box.state("state", t, online, 10)
+
+        expected = {"192.0.2.1": ping.lines(), "gw": echo.lines(), "eth0": eth0.lines(), "uplink": uplink.lines(),
+                    "maison": box.lines()}
+        # Sanity of the test data itself: six samples, loss, a reset, off-line time.
+        self.assertEqual(len(expected["gw"]), 6)
+        self.assertTrue(any(s["failed"] != "0" for s in expected["192.0.2.1"].values()))
+        self.assertTrue(any(s["offline"] != "0" for s in expected["maison"].values()))
+
+        for graph, samples in expected.items():
+            self.wait_for_dump(daemon, graph, samples)
+
+        # Local days: samples before midnight on the 9th, from midnight on the 10th.
+        first = MIDNIGHT // 100
+        for graph, samples in expected.items():
+            day9 = dump(self.store, graph, "2024-03-09")
+            day10 = dump(self.store, graph, "2024-03-10")
+            self.assertEqual(day9, {i: s for i, s in samples.items() if i < first}, graph)
+            self.assertEqual(day10, {i: s for i, s in samples.items() if i >= first}, graph)
+            self.assertEqual(len(day9), 3, graph)
+
+        ls = cqm_store(self.store, "ls")
+        kinds = {row.split()[0]: row.split()[1] for row in ls.stdout.splitlines()[1:]}
+        self.assertEqual(kinds, {"192.0.2.1": "loss-latency", "gw": "loss-latency", "eth0": "throughput",
+                                 "uplink": "throughput", "maison": "throughput"})
+        self.assertTrue(daemon.running())
+        self.assertEqual(daemon.log_lines("write_cqm plugin: writing"), [])
+
+    def test_live_sample_readable_within_10_s_of_its_end_and_flush_writes_open_samples(self):
+        daemon, client = self.start("")
+        now = time.time()
+        index = int(now) // 100
+        end = (index + 1) * 100
+        if end - now < 3:  # too close to the boundary to send into this sample reliably
+            wait_until(lambda: time.time() >= end + 0.5, 5, "the next sample")
+            now = time.time()
+            index = int(now) // 100
+            end = (index + 1) * 100
+        client.putval(HOST + "/cqm_ping/ping-live", now, [4.5], 1)
+        client.putval(HOST + "/cqm_ping/ping-flushed", now, [7.25], 1)
+
+        # FLUSH writes the open sample of "flushed" right away.
+        client.flush()
+        daemon.wait_for(lambda: (dump(self.store, "flushed") or {}).get(index, {}).get("sent") == "1", 5,
+                        "the flushed open sample")
+        # The flush wrote every open sample, "live" included; the timer must write it again when it closes.
+        client.putval(HOST + "/cqm_ping/ping-live", min(now + 1, end - 0.5), [None], 1)
+
+        def closed():
+            sample = (dump(self.store, "live") or {}).get(index)
+            return sample is not None and sample["sent"] == "2"
+        self.assertFalse(closed() and time.time() < end, "sample stored before its end")
+        daemon.wait_for(closed, end + 12 - time.time(), "the live sample after its end")
+        self.assertLessEqual(time.time() - end, 10.0)
+        sample = dump(self.store, "live")[index]
+        self.assertEqual((sample["failed"], sample["min"], sample["max"]), ("1", "4500000", "4500000"))
+
+    def test_bad_graph_blocks_are_skipped_and_good_ones_work(self):
+        options = "\n".join([
+            '  <Graph "{nonsense}">',
+            '    Latency "*/cqm_ping/ping-a"',
+            "  </Graph>",
+            '  <Graph "nopattern">',
+            '    Latency "ping"',
+            "  </Graph>",
+            '  <Graph "empty">',
+            "  </Graph>",
+            '  <Graph "badunit">',
+            '    Latency "*/cqm_ping/ping-b"',
+            '    LatencyUnit "fortnights"',
+            "  </Graph>",
+            '  <Graph "good">',
+            '    Latency "*/cqm_ping/ping-c"',
+            '    LatencyUnit "s"',
+            "  </Graph>",
+            '  Retention "forever"',
+            "  Bogus 1",
+        ])
+        daemon, client = self.start(options)
+        for needle in ("unknown placeholder {nonsense}", "is not host/plugin[-instance]/type[-instance]",
+                       '<Graph "empty"> maps no values', "Option `LatencyUnit' must be",
+                       "Option `Retention': retention \"forever\" does not start with a number",
+                       "Invalid configuration option: Bogus"):
+            self.assertTrue(daemon.log_lines("write_cqm plugin: ") and daemon.log_lines(needle), needle)
+        client.putval(HOST + "/cqm_ping/ping-c", START + 1, [0.002], 1)
+        client.putval(HOST + "/cqm_ping/ping-b", START + 1, [3], 1)  # skipped block: automatic graph "b" in ms
+        client.flush()
+        daemon.wait_for(lambda: dump(self.store, "good") == {START // 100: {
+            "sent": "1", "failed": "0", "min": "2000000", "avg": "2000000", "max": "2000000", "rx": "-", "tx": "-",
+            "offline": "0"}}, 10, "graph good (latency in seconds)")
+        daemon.wait_for(lambda: (dump(self.store, "b") or {}).get(START // 100, {}).get("min") == "3000000", 10,
+                        "automatic graph b")
+        self.assertIsNone(dump(self.store, "badunit"))
+        # Retention fell back to the default (7 days).
+        ls = cqm_store(self.store, "ls").stdout.splitlines()
+        self.assertIn("6048", [row.split()[2] for row in ls[1:]])
+        self.assertTrue(daemon.running())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

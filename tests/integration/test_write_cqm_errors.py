@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""write_cqm when the store fails, in the real collectd daemon:
+
+- full disk (a small tmpfs mounted here; skipped when mounting is not
+  permitted): collectd stays up, existing graphs keep being written, new
+  graphs fail with a bounded number of log lines, and are written once space
+  is freed; earlier samples are intact;
+- store directory unusable at start (its parent is a file): values are kept,
+  the error is logged a bounded number of times, and writing starts once the
+  directory can be created;
+- a corrupt graph file is set aside (kept in corrupt/), reported, and a new
+  file started.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from write_cqm_support import ExpectedGraph, UnixSocketClient, cqm_store, dump, wait_until, write_cqm_daemon
+
+HOST = "testhost"
+S0 = 1710025200  # start of a sample (2024-03-10 00:00 Europe/Paris)
+FAIL_LINE = "write_cqm plugin: writing to the CQM store failed"
+RESUMED_LINE = "write_cqm plugin: writing to the CQM store works again"
+
+
+def send_echoes(client, graph, expected, start, count, base_ms):
+    for k in range(count):
+        ms = None if k % 9 == 4 else base_ms + (k % 5) * 0.5
+        client.putval("%s/cqm_ping/ping-%s" % (HOST, graph), start + k + 0.25, [ms], 1)
+        expected.echo(start + k + 0.25, ms)
+
+
+class WriteCqmErrorTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="write-cqm-err-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
+        self.daemons = []
+        self.mounted = None
+
+    def tearDown(self):
+        for d in self.daemons:
+            d.stop()
+            d.cleanup()
+        if self.mounted:
+            subprocess.run(["umount", self.mounted], capture_output=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, store, options=""):
+        daemon = write_cqm_daemon("write-cqm-err", store, options)
+        self.daemons.append(daemon)
+        daemon.start()
+        client = UnixSocketClient(daemon)
+        self.addCleanup(client.close)
+        return daemon, client
+
+    def wait_for_graph(self, daemon, store, graph, expected, timeout=20):
+        daemon.wait_for(lambda: dump(store, graph) == expected.lines(), timeout, "graph %s in the store" % graph)
+
+    def assert_bounded_complaints(self, daemon, observe_seconds=6.0):
+        """After observe_seconds of continuous failure, collectd's c_complain has logged at most 4 lines."""
+        first = time.monotonic()
+        wait_until(lambda: not daemon.running() or time.monotonic() - first >= observe_seconds, observe_seconds + 2,
+                   "%g s of failing writes" % observe_seconds, interval=0.25)
+        self.assertTrue(daemon.running(), daemon.diagnostics())
+        lines = daemon.log_lines(FAIL_LINE)
+        self.assertGreaterEqual(len(lines), 1)
+        self.assertLessEqual(len(lines), 4, "\n".join(lines))
+
+    def test_full_disk(self):
+        disk = os.path.join(self.tmp, "disk")
+        os.mkdir(disk)
+        mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk], capture_output=True,
+                               text=True)
+        if mount.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): %s" % mount.stderr.strip())
+        self.mounted = disk
+        store = os.path.join(disk, "store")
+        daemon, client = self.start(store, '  Retention "1000samples"')  # 40 KB per graph file
+
+        before, during = ExpectedGraph(), ExpectedGraph()
+        send_echoes(client, "before", before, S0, 200, 3.0)
+        self.wait_for_graph(daemon, store, "before", before)
+
+        # Fill the disk to the last byte.
+        filler = os.path.join(disk, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            for size in (65536, 4096, 512, 1):
+                try:
+                    while True:
+                        os.write(fd, b"\0" * size)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        self.assertLess(shutil.disk_usage(disk).free, 4096)
+
+        # A new graph cannot get its file; an existing graph still takes samples (its file is preallocated).
+        send_echoes(client, "during", during, S0, 150, 9.0)
+        send_echoes(client, "before", before, S0 + 200, 100, 4.0)
+        daemon.wait_for_log(FAIL_LINE)
+        self.assertTrue(daemon.log_lines("No space") or daemon.log_lines("no space"), daemon.diagnostics())
+        self.wait_for_graph(daemon, store, "before", before)
+        self.assertIsNone(dump(store, "during"))
+        self.assert_bounded_complaints(daemon)
+
+        # Space freed: the kept samples of the new graph are written, nothing of the old one was lost.
+        os.unlink(filler)
+        self.wait_for_graph(daemon, store, "during", during)
+        daemon.wait_for_log(RESUMED_LINE)
+        self.assertEqual(dump(store, "before"), before.lines())
+        self.assertEqual(len(before.lines()), 3)
+        self.assertTrue(daemon.running())
+        fsck = cqm_store(store, "fsck")
+        self.assertEqual(fsck.returncode, 0, fsck.stdout + fsck.stderr)
+
+    def test_unusable_store_directory_until_fixed(self):
+        blocker = os.path.join(self.tmp, "blocker")
+        with open(blocker, "w") as f:
+            f.write("a file where a directory should be\n")
+        store = os.path.join(blocker, "store")
+        daemon, client = self.start(store)
+        daemon.wait_for_log("write_cqm plugin: cannot open the CQM store yet")
+
+        expected = ExpectedGraph()
+        send_echoes(client, "waiting", expected, S0, 250, 2.0)
+        daemon.wait_for_log(FAIL_LINE)
+        self.assert_bounded_complaints(daemon)
+        self.assertTrue(daemon.running())
+
+        os.unlink(blocker)
+        os.mkdir(blocker)
+        self.wait_for_graph(daemon, store, "waiting", expected)
+        daemon.wait_for_log(RESUMED_LINE)
+
+    def test_corrupt_graph_file_is_set_aside(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        old = ExpectedGraph()
+        send_echoes(client, "victim", old, S0, 100, 5.0)
+        self.wait_for_graph(daemon, store, "victim", old)
+        daemon.stop()
+        client.close()
+
+        path = os.path.join(store, "graphs", "victim.cqm")
+        with open(path, "r+b") as f:
+            f.write(b"NOTACQMGRAPH")
+        with open(path, "rb") as f:
+            corrupt_bytes = f.read()
+
+        daemon, client = self.start(store)
+        new = ExpectedGraph()
+        send_echoes(client, "victim", new, S0 + 100, 100, 7.0)
+        self.wait_for_graph(daemon, store, "victim", new)
+        daemon.wait_for_log("write_cqm plugin: graph \"victim\" had a corrupt file; it was set aside as")
+        aside = [n for n in os.listdir(os.path.join(store, "corrupt")) if n.startswith("victim.cqm")]
+        self.assertEqual(len(aside), 1)
+        with open(os.path.join(store, "corrupt", aside[0]), "rb") as f:
+            self.assertEqual(f.read(), corrupt_bytes, "the corrupt file must be kept as it was")
+        self.assertTrue(daemon.running())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
