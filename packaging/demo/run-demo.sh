@@ -87,6 +87,11 @@ case $workdir in
 esac
 mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
+exec 9>"$workdir/demo.lock" # held until exit; the children are started without it
+if ! flock -n 9; then
+  echo "run-demo: another demo is running with --workdir $workdir" >&2
+  exit 1
+fi
 if [ -z "$build_dir" ]; then
   if [ -f "$repo/build/build.ninja" ]; then build_dir=$repo/build; else build_dir=$repo/build-demo; fi
 fi
@@ -159,8 +164,6 @@ if [ -x "$cqm_store" ]; then have_cqm_store=1; fi
 
 # ---- the work directory --------------------------------------------------------
 
-exec 9>"$workdir/demo.lock"
-flock -n 9 || fail "another demo is running with --workdir $workdir"
 
 pki=$workdir/pki
 sim_dir=$workdir/sim
@@ -486,6 +489,7 @@ print_status() {
     if listing=$("$cqm_store" --store "$store_dir" ls 2>&1); then
       printf '%s\n' "$listing" | sed 's/^/  /'
       names=$(printf '%s\n' "$listing" | awk 'NR > 1 { print $1 }')
+      [ -n "$names" ] || say "  (no graph yet)"
       for name in $names; do
         say "  last samples of $name (dump $name | tail -n 3):"
         "$cqm_store" --store "$store_dir" dump "$name" 2>&1 | tail -n 3 | sed 's/^/    /'

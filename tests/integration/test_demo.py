@@ -3,7 +3,8 @@
 it starts two simulated boxes and the real collectd, freebox values of both
 boxes reach the csv plugin, the automatic CQM graphs reach the store, and it
 stops everything it started - after --duration, on SIGINT, when one of its
-processes dies and when collectd cannot start (both exit 1). A bad command line is refused with exit 2."""
+processes dies and when collectd cannot start (both exit 1). A second demo on
+the same work directory and bad command lines are refused."""
 
 import glob
 import os
@@ -156,6 +157,12 @@ class DemoTest(unittest.TestCase):
     def test_sigint_stops_everything(self):
         self.start("--status-every", "60")
         self.wait_for_values_of_both_boxes()
+        # A second demo on the same work directory is refused and disturbs nothing.
+        second = subprocess.run(["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--duration", "1"],
+                                capture_output=True, text=True, env=demo_env(), timeout=30)
+        self.assertEqual(second.returncode, 1, second.stdout + second.stderr)
+        self.assertIn("another demo is running", second.stderr)
+        self.assertIsNone(self.process.poll(), "the first demo still runs")
         self.process.send_signal(signal.SIGINT)
         code = self.finish(30)
         self.assertEqual(code, 0, self.diagnostics())
