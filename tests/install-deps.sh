@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config g++ python3
-  libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev zlib1g-dev
+  libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev
   collectd-dev
   zlib1g-dev  # CRC-32 of CQM store headers and samples
   # tests
