@@ -12,6 +12,8 @@ packages=(
   zlib1g-dev  # CRC-32 of CQM store headers and samples
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
+  liboping0  # collectd's stock ping plugin (write_cqm integration test)
+  rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
 )
 
 missing=()
