@@ -233,6 +233,8 @@ fbcqm::Result<Mapping, StoreError> openGraphFile(int graphsDirFd, std::string_vi
           StoreError{StoreErrorKind::NotFound, err, "no graph " + quoted(name) + " in " + std::string(displayDir)});
     if (err == ELOOP)
       return fbcqm::fail(makeError(StoreErrorKind::Corrupt, "graph file " + path + " is a symbolic link"));
+    if (err == EISDIR)
+      return fbcqm::fail(makeError(StoreErrorKind::Corrupt, "graph file " + path + " is a directory"));
     return fbcqm::fail(systemError(err, "cannot open graph file", path));
   }
   struct stat st;

@@ -44,7 +44,11 @@ def sanitizer_env():
         compiler = os.environ.get("CXX", "c++")
         lib = subprocess.run([compiler, "-print-file-name=libasan.so"], capture_output=True,
                              text=True, check=True).stdout.strip()
-        env["LD_PRELOAD"] = lib
+        # collectd is C: libstdc++ arrives only with our .so, after ASan has failed to find
+        # __cxa_throw to intercept ("real___cxa_throw != 0"). Preload it right after libasan.
+        libstdcxx = subprocess.run([compiler, "-print-file-name=libstdc++.so.6"], capture_output=True,
+                                   text=True, check=True).stdout.strip()
+        env["LD_PRELOAD"] = lib + ":" + libstdcxx
         # collectd itself is not built for LeakSanitizer; its exit-time leaks are not ours.
         env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1"
     if "undefined" in sanitize:
@@ -84,6 +88,9 @@ class Collectd:
         self.output_path = os.path.join(self.base_dir, "collectd.out")
         self.conf_path = os.path.join(self.base_dir, "collectd.conf")
         self.process = None
+        self.killed = False
+        # Tests that kill collectd on purpose set this to False.
+        self.expect_clean_exit = True
 
     # -- set-up ---------------------------------------------------------------
 
@@ -137,8 +144,13 @@ class Collectd:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, exc, tb):
+        code = self.stop()
+        # A crash, a sanitizer abort or a hang at shutdown is a failure even when every
+        # assertion inside the block passed.
+        if exc_type is None and self.expect_clean_exit and code != 0:
+            raise HarnessError("collectd did not exit cleanly (status %s, killed: %s)%s"
+                               % (code, self.killed, self.diagnostics()))
 
     # -- observation ----------------------------------------------------------
 
@@ -197,6 +209,7 @@ class Collectd:
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
+                self.killed = True
                 self.process.kill()
                 self.process.wait()
         self._output.close()

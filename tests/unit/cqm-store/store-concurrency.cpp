@@ -230,6 +230,7 @@ TEST_CASE("a writer killed at random points leaves a clean store", "[cqm-store][
   std::mt19937 random(20240310);
   std::int64_t next = kBase;
   std::uint64_t verified = 0, lost = 0, totalAcked = 0;
+  int neverInitialised = 0;
   int killed = 0;
   constexpr int kRuns = 110;
   for (std::uint32_t run = 0; run < kRuns; ++run) {
@@ -273,7 +274,12 @@ TEST_CASE("a writer killed at random points leaves a clean store", "[cqm-store][
 
     /* After every kill: fsck finds nothing broken (an interrupted slot is a lost sample, not damage). */
     auto report = checkStore(tmp.store(), CheckOptions{});
-    REQUIRE(report.ok());
+    if (!report.ok() && report.error().kind == StoreErrorKind::NotAStore && totalAcked == 0 && acks.empty()) {
+      ++neverInitialised; /* killed before the very first store.meta existed: there is no store yet */
+      continue;
+    }
+    if (!report.ok())
+      FAIL("fsck after kill " << run << ": " << report.error().message);
     if (!report.value().clean())
       FAIL("fsck after kill " << run << ": " << report.value().problems.front().path << ": "
                               << report.value().problems.front().problem);
@@ -287,6 +293,7 @@ TEST_CASE("a writer killed at random points leaves a clean store", "[cqm-store][
     verifyAcknowledged(tmp.store(), runAcks, verified, lost);
   }
   CHECK(killed == kRuns);
+  CHECK(neverInitialised < 10);
 
   INFO("verified " << verified << " of " << totalAcked << " acknowledged samples");
   CHECK(lost == 0);

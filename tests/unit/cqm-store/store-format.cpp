@@ -493,3 +493,28 @@ TEST_CASE("many graphs through a small set of open files", "[cqm-store]") {
       CHECK(samples.value()[static_cast<std::size_t>(round)] == derivedSample(kDay0 + round, g));
   }
 }
+
+TEST_CASE("something else than a regular file in a graph's place is set aside too", "[cqm-store][corrupt]") {
+  TempDir tmp;
+  auto writer = openWriter(tmp.store());
+  fs::create_directory(graphPath(tmp, "dir"));
+  fs::create_symlink("/etc/passwd", graphPath(tmp, "link"));
+  auto reader = openReader(tmp.store());
+  CHECK(reader.info("dir").error().kind == StoreErrorKind::Corrupt);
+  CHECK(reader.info("link").error().kind == StoreErrorKind::Corrupt);
+  for (const char *name : {"dir", "link"}) {
+    auto written = writer->write(name, GraphKind::Both, derivedSample(kDay0));
+    REQUIRE(written.ok());
+    CHECK_FALSE(written.value().setAsidePath.empty());
+    CHECK(reader.read(name, SampleRange{kDay0, kDay0 + 1}).value().size() == 1);
+  }
+  int directories = 0, links = 0;
+  for (const auto &entry : fs::directory_iterator(tmp.store() + "/corrupt")) {
+    const std::string file = entry.path().filename();
+    directories += file.rfind("dir.cqm.", 0) == 0 && entry.is_directory();
+    links += file.rfind("link.cqm.", 0) == 0 && entry.is_symlink();
+  }
+  CHECK(directories == 1);
+  CHECK(links == 1);
+  CHECK(fs::exists("/etc/passwd"));
+}

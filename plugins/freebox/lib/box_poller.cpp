@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "lib/box_poller.h"
+
+#include <chrono>
+
+#include "lib/parsers.h"
+
+namespace fbcqm::freebox {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+} // namespace
+
+std::string lteEndpoint(int apiMajor) { return apiMajor >= 10 ? "connection/lte/backup" : "connection/lte/config/"; }
+
+/* The state of one poll: the deadline, the outcome, and whether to go on. */
+class BoxPoller::Run {
+public:
+  Run(BoxPoller &poller, PollOutcome &outcome)
+      : poller_(poller), outcome_(outcome),
+        deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(poller.settings_.timeoutSeconds))) {}
+
+  bool wants(Group group) const { return poller_.settings_.groups.has(group); }
+  bool stopped() const { return stopped_; }
+
+  /* One authenticated GET, or nothing when the poll must stop. Box-level
+   * failures end the poll; others are left to the caller's group. */
+  std::optional<ApiResult<ApiReply>> fetch(const std::string &path) {
+    if (stopped_)
+      return std::nullopt;
+    if (Clock::now() >= deadline_) {
+      outcome_.budgetExceeded = true;
+      stopped_ = true;
+      return std::nullopt;
+    }
+    auto reply = poller_.client_.get(path);
+    if (!reply.ok()) {
+      const ApiError &error = reply.error();
+      if (error.boxUnreachable()) {
+        outcome_.boxError = error.describe();
+        /* The box may come back with another firmware: discover again. */
+        poller_.client_.reset();
+        stopped_ = true;
+        return std::nullopt;
+      }
+      if (error.duringLogin || error.loginRefused()) {
+        outcome_.boxError = error.describe();
+        stopped_ = true;
+        return std::nullopt;
+      }
+      /* The box no longer serves the major it announced (firmware change): discover again. */
+      if (error.kind == ApiErrorKind::Api && error.code == "invalid_api_version")
+        poller_.client_.reset();
+    }
+    return reply;
+  }
+
+  /* Records a failed or unavailable answer for a group. */
+  void failed(Group group, const std::string &path, const ApiError &error) {
+    GroupReport &report = outcome_.report(group);
+    if (report.status == GroupStatus::Failed)
+      return; /* keep the first reason */
+    report.status = error.unavailable() ? GroupStatus::Unavailable : GroupStatus::Failed;
+    report.message = path + ": " + error.describe();
+  }
+
+  void parseFailed(Group group, const std::string &path, const std::string &message) {
+    GroupReport &report = outcome_.report(group);
+    if (report.status == GroupStatus::Failed)
+      return;
+    report.status = GroupStatus::Failed;
+    report.message = path + ": unexpected answer: " + message;
+  }
+
+  void succeeded(Group group) {
+    GroupReport &report = outcome_.report(group);
+    if (report.status == GroupStatus::NotPolled)
+      report.status = GroupStatus::Ok;
+  }
+
+  void unavailable(Group group, std::string message) {
+    GroupReport &report = outcome_.report(group);
+    report.status = GroupStatus::Unavailable;
+    report.message = std::move(message);
+  }
+
+  /* Fetches path and hands the result to parse(result); records the group status. */
+  template <typename Parse> void collect(Group group, const std::string &path, Parse &&parse) {
+    auto reply = fetch(path);
+    if (!reply)
+      return;
+    if (!reply->ok()) {
+      failed(group, path, reply->error());
+      return;
+    }
+    auto parsed = parse(reply->value().result());
+    if (!parsed.ok())
+      parseFailed(group, path, parsed.error());
+    else
+      succeeded(group);
+  }
+
+  std::vector<Metric> &metrics() { return outcome_.metrics; }
+  int apiMajor() const {
+    const auto &discovery = poller_.client_.discovery();
+    return discovery ? discovery->major : 0;
+  }
+
+private:
+  BoxPoller &poller_;
+  PollOutcome &outcome_;
+  Clock::time_point deadline_;
+  bool stopped_ = false;
+};
+
+BoxPoller::BoxPoller(BoxSettings settings)
+    : settings_(std::move(settings)), client_(settings_.rootUrl, settings_.http) {
+  client_.setCredentials(AppCredentials{settings_.appId, settings_.appToken});
+}
+
+PollOutcome BoxPoller::poll() {
+  PollOutcome outcome;
+  Run run(*this, outcome);
+  std::vector<Metric> unused; /* metrics of endpoints read only for their ids */
+
+  if (!client_.discovery()) {
+    auto discovered = client_.discover();
+    if (!discovered.ok()) {
+      outcome.boxError = "discovery (/api_version) failed: " + discovered.error().describe();
+      client_.reset();
+      return outcome;
+    }
+  }
+
+  if (run.wants(Group::Connection) || run.wants(Group::Line)) {
+    ConnectionInfo connection;
+    run.collect(Group::Connection, "connection/", [&](json::Value result) {
+      auto info = parseConnection(result, run.wants(Group::Connection) ? run.metrics() : unused);
+      if (info.ok())
+        connection = info.value();
+      return info;
+    });
+    if (run.wants(Group::Line) && !run.stopped()) {
+      /* FTTH or xDSL statistics, chosen from the media like the seed script. */
+      if (connection.media == "ftth")
+        run.collect(Group::Line, "connection/ftth/", [&](json::Value r) { return parseFtth(r, run.metrics()); });
+      else if (connection.media == "xdsl")
+        run.collect(Group::Line, "connection/xdsl/", [&](json::Value r) { return parseXdsl(r, run.metrics()); });
+      else if (!connection.media.empty())
+        run.unavailable(Group::Line, "no line statistics for media \"" + printable(connection.media, 32) + "\"");
+      /* No media at all (connection/ failed or sent no result): nothing to choose from this time. */
+    }
+  }
+
+  if (run.wants(Group::Lte))
+    run.collect(Group::Lte, lteEndpoint(run.apiMajor()), [&](json::Value r) { return parseLte(r, run.metrics()); });
+
+  if (run.wants(Group::System))
+    run.collect(Group::System, "system/", [&](json::Value r) { return parseSystem(r, run.metrics()); });
+
+  if (run.wants(Group::Switch) || run.wants(Group::Ports)) {
+    std::vector<long long> ports;
+    const Group statusGroup = run.wants(Group::Switch) ? Group::Switch : Group::Ports;
+    run.collect(statusGroup, "switch/status/", [&](json::Value result) {
+      auto ids = parseSwitchStatus(result, run.wants(Group::Switch) ? run.metrics() : unused);
+      if (ids.ok())
+        ports = ids.value();
+      return ids;
+    });
+    if (run.wants(Group::Ports)) {
+      for (long long port : ports) {
+        const std::string path = "switch/port/" + std::to_string(port) + "/stats";
+        run.collect(Group::Ports, path, [&](json::Value r) { return parsePortStats(port, r, run.metrics()); });
+      }
+    }
+  }
+
+  if (run.wants(Group::Wifi)) {
+    std::vector<long long> accessPoints;
+    run.collect(Group::Wifi, "wifi/ap/", [&](json::Value result) {
+      auto ids = parseWifiAccessPoints(result);
+      if (ids.ok())
+        accessPoints = ids.value();
+      return ids;
+    });
+    for (long long ap : accessPoints) {
+      const std::string path = "wifi/ap/" + std::to_string(ap) + "/stations/";
+      run.collect(Group::Wifi, path, [&](json::Value r) { return parseWifiStations(ap, r, run.metrics()); });
+    }
+  }
+
+  if (run.wants(Group::Lan))
+    run.collect(Group::Lan, "lan/browser/pub/", [&](json::Value r) { return parseLanHosts(r, run.metrics()); });
+
+  if (run.wants(Group::Storage))
+    run.collect(Group::Storage, "storage/disk/", [&](json::Value r) { return parseStorageDisks(r, run.metrics()); });
+
+  return outcome;
+}
+
+} // namespace fbcqm::freebox
