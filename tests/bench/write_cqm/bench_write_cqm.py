@@ -28,6 +28,9 @@ Environment (defaults in brackets):
   FBCQM_BENCH_WINDOW   [100]     measured seconds per run
   FBCQM_BENCH_FAST     [1]       also run write_cqm (and null) at 1 value/s per series: the 25 % target
   FBCQM_BENCH_DIR      [/dev/shm] where the runs keep their files (tmpfs: the disk does not decide)
+  FBCQM_BENCH_SIDE     [1]       run the side-by-side part (null, write_cqm, rrdtool at INTERVAL)
+  FBCQM_BENCH_RRD_FAST [0]       also run rrdtool at 1 value/s per series (it then falls behind and
+                                 batches several values per rrd_update: its cost per value drops)
 
 The window runs from the end of one feeder cycle to the end of the cycle
 WINDOW/interval cycles later, so the values counted are exactly the ones
@@ -48,6 +51,8 @@ SERIES = int(os.environ.get("FBCQM_BENCH_SERIES", "100000"))
 INTERVAL = float(os.environ.get("FBCQM_BENCH_INTERVAL", "10"))
 WINDOW = float(os.environ.get("FBCQM_BENCH_WINDOW", "100"))
 FAST = os.environ.get("FBCQM_BENCH_FAST", "1") == "1"
+SIDE = os.environ.get("FBCQM_BENCH_SIDE", "1") == "1"
+RRD_FAST = os.environ.get("FBCQM_BENCH_RRD_FAST", "0") == "1"
 BENCH_DIR = os.environ.get("FBCQM_BENCH_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -106,8 +111,8 @@ def count_files(path, suffix):
     return n
 
 
-def run(kind, interval):
-    base = None
+def run(kind, interval, base=None):
+    """One collectd run; base reuses the files of an earlier run (rrdtool at 1 s: no file creation under load)."""
     feed = "\n".join([
         "LoadPlugin cqm_bench_feed",
         "<Plugin cqm_bench_feed>",
@@ -117,9 +122,13 @@ def run(kind, interval):
     ])
     plugins = [build_plugin("cqm_bench_feed")]
     stock = []
+    keep = base is not None
     daemon = Collectd("bench-" + kind, plugins=plugins, stock_plugins=stock, interval=interval, config="",
-                      base_dir=tempfile.mkdtemp(prefix="bench-write-cqm-%s-" % kind, dir=BENCH_DIR))
+                      base_dir=base or tempfile.mkdtemp(prefix="bench-write-cqm-%s-" % kind, dir=BENCH_DIR))
     base = daemon.base_dir
+    for old_log in ("collectd.log", "collectd.out"):  # a reused directory: cycle numbers start again
+        if os.path.exists(os.path.join(base, old_log)):
+            os.unlink(os.path.join(base, old_log))
     if kind == "write_cqm":
         daemon.plugins.append(build_plugin("write_cqm"))
         daemon.config = feed + "\n" + "\n".join([
@@ -188,10 +197,12 @@ def run(kind, interval):
         elif kind == "rrdtool":
             result["disk"] = dir_bytes(base + "/rrd", ".rrd")
         daemon.stop()
+        result["base"] = base
         return result
     finally:
         daemon.stop()
-        shutil.rmtree(base, ignore_errors=True)
+        if not keep and not (kind == "rrdtool" and RRD_FAST and interval != 1.0):
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def per_value_us(r, null):
@@ -207,7 +218,7 @@ def show(r, null=None):
     if null is not None:
         line += "  %7.2f us" % per_value_us(r, null)
     if r["saturated"]:
-        line += "  (a thread was saturated: its cost per value is a lower bound)"
+        line += "  (a thread was saturated: values were piling up, not a steady state)"
     print(line)
 
 
@@ -215,23 +226,24 @@ def main():
     print("write_cqm vs rrdtool: %d series, side by side at one value per %g s, %g-s windows" % (SERIES, INTERVAL, WINDOW))
     print("%-10s %5s %9s  %7s  %7s  %7s  %7s  %9s  %s" % ("run", "every", "values/s", "collectd", "readers", "writers",
                                                          "own thr", "RSS", "CPU per value (writer)"))
-    null = run("null", INTERVAL)
-    show(null)
-    cqm = run("write_cqm", INTERVAL)
-    show(cqm, null)
-    rrd = run("rrdtool", INTERVAL)
-    show(rrd, null)
-    cqm_us, rrd_us = per_value_us(cqm, null), per_value_us(rrd, null)
-    print()
-    print("CPU per value: write_cqm %.2f us, rrdtool %.2f us: rrdtool / write_cqm = %.1fx%s" % (
-        cqm_us, rrd_us, rrd_us / cqm_us if cqm_us > 0 else float("inf"),
-        " (rrdtool saturated: ratio is a lower bound)" if rrd["saturated"] else ""))
-    print("whole collectd CPU per value (incl. reading, cache, queue): write_cqm %.2f us, rrdtool %.2f us, null %.2f us"
-          % (cqm["total"] / cqm["values"] * 1e6, rrd["total"] / rrd["values"] * 1e6, null["total"] / null["values"] * 1e6))
-    for r in (cqm, rrd):
-        size, files = r["disk"]
-        print("%-9s on disk: %d files, %.1f MB, %.0f bytes per series; per 100-s sample/row: %.2f bytes" % (
-            r["kind"], files, size / 1e6, size / max(files, 1), size / max(files, 1) / 1000.0))
+    if SIDE:
+        null = run("null", INTERVAL)
+        show(null)
+        cqm = run("write_cqm", INTERVAL)
+        show(cqm, null)
+        rrd = run("rrdtool", INTERVAL)
+        show(rrd, null)
+        cqm_us, rrd_us = per_value_us(cqm, null), per_value_us(rrd, null)
+        print()
+        print("CPU per value: write_cqm %.2f us, rrdtool %.2f us: rrdtool / write_cqm = %.1fx%s" % (
+            cqm_us, rrd_us, rrd_us / cqm_us if cqm_us > 0 else float("inf"),
+            " (rrdtool saturated)" if rrd["saturated"] else ""))
+        print("whole collectd CPU per value (incl. reading, cache, queue): write_cqm %.2f us, rrdtool %.2f us, null %.2f us"
+              % (cqm["total"] / cqm["values"] * 1e6, rrd["total"] / rrd["values"] * 1e6, null["total"] / null["values"] * 1e6))
+        for r in (cqm, rrd):
+            size, files = r["disk"]
+            print("%-9s on disk: %d files, %.1f MB, %.0f bytes per series; per 100-s sample/row: %.2f bytes" % (
+                r["kind"], files, size / 1e6, size / max(files, 1), size / max(files, 1) / 1000.0))
     if FAST:
         print()
         print("write_cqm at one value per second per series (target: %d graphs within 25%% of one core)" % SERIES)
@@ -241,8 +253,18 @@ def main():
         show(cqm1, null1)
         plugin_share = per_value_us(cqm1, null1) * 1e-6 * cqm1["values"] / cqm1["elapsed"]
         print("write_cqm plugin CPU at %.0f values/s: %.1f%% of one core (%.2f million values/s per core); "
-              "whole collectd %.1f%%" % (cqm1["values"] / cqm1["elapsed"], 100 * plugin_share,
-                                         1.0 / per_value_us(cqm1, null1), 100 * cqm1["total"] / cqm1["elapsed"]))
+              "whole collectd %.1f%% (baseline %.1f%%)" % (
+                  cqm1["values"] / cqm1["elapsed"], 100 * plugin_share, 1.0 / per_value_us(cqm1, null1),
+                  100 * cqm1["total"] / cqm1["elapsed"], 100 * null1["total"] / null1["elapsed"]))
+        if RRD_FAST:
+            # The RRD files of the side-by-side run are reused: creating 100,000 of them while
+            # 100,000 values/s arrive would pile millions of values up in collectd's write queue.
+            rrd1 = run("rrdtool", 1.0, base=rrd["base"]) if SIDE else run("rrdtool", 1.0)
+            shutil.rmtree(rrd1["base"], ignore_errors=True)
+            show(rrd1, null1)
+            print("CPU per value at 1 value/s: write_cqm %.2f us, rrdtool %.2f us: rrdtool / write_cqm = %.1fx" % (
+                per_value_us(cqm1, null1), per_value_us(rrd1, null1),
+                per_value_us(rrd1, null1) / per_value_us(cqm1, null1)))
     return 0
 
 
