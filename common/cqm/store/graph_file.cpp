@@ -259,6 +259,19 @@ fbcqm::Result<Mapping, StoreError> openGraphFile(int graphsDirFd, std::string_vi
     close(fd);
     return fbcqm::fail(makeError(StoreErrorKind::Corrupt, "graph file " + path + " is corrupt: " + problem));
   }
+  if (access == Access::ReadWrite) {
+    /*
+     * A file copied sparse (cp --sparse, rsync -S, a backup restore) has holes:
+     * the first store into a hole needs a new block, and on a full disk the
+     * kernel answers with SIGBUS. Allocating every block now turns that into an
+     * error value; on a file whose blocks all exist it allocates nothing.
+     */
+    const int allocated = posix_fallocate(fd, 0, st.st_size);
+    if (allocated != 0) {
+      close(fd);
+      return fbcqm::fail(systemError(allocated, "cannot allocate the blocks of graph file", path));
+    }
+  }
   const std::size_t length = access == Access::HeaderOnly ? kHeaderBytes : static_cast<std::size_t>(st.st_size);
   const int protection = access == Access::ReadWrite ? PROT_READ | PROT_WRITE : PROT_READ;
   void *data = mmap(nullptr, length, protection, MAP_SHARED, fd, 0);

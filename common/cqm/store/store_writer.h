@@ -17,7 +17,9 @@
  *  - A reader never blocks the writer (there is no lock between them).
  *  - Files are preallocated (posix_fallocate), so a full disk is reported by
  *    write() as StoreErrorKind::NoSpace when a graph is created or resized;
- *    writing into existing graphs never needs new disk space.
+ *    writing into existing graphs never needs new disk space. A graph file
+ *    made sparse behind the store's back (copied with holes) is allocated
+ *    again when it is opened for writing: NoSpace then too, never SIGBUS.
  *  - A graph file failing verification is renamed into DIR/corrupt/ and a new
  *    one created; it is never overwritten.
  */
