@@ -378,6 +378,14 @@ int commandImport(const Context &ctx, const Options &o) {
     return kExitBadInput;
   }
 
+  /* The writer refuses samples from the future one by one; refuse the file before writing any. */
+  const std::int64_t newestAccepted = sampleIndex(static_cast<std::int64_t>(std::time(nullptr))) + kMaxSamplesAhead;
+  if (parsed.samples.back().index > newestAccepted) {
+    ctx.error(file + " has rows in the future (up to " + localTime(sampleStart(parsed.samples.back().index)) +
+              "); check its time zone (TZ); nothing imported");
+    return kExitBadInput;
+  }
+
   StoreOptions options;
   options.dir = o.store;
   options.retentionSamples = retention;

@@ -4,6 +4,7 @@ import (all or nothing, bad rows named by line), ls, dump (text and csv, by
 local day), fsck (exit code, --set-aside), rm, and its usage/store errors with
 their documented exit codes."""
 
+import datetime
 import fcntl
 import os
 import shutil
@@ -105,6 +106,20 @@ class CqmStoreCliTest(unittest.TestCase):
         self.assertEqual(result.returncode, OK, result.stderr)
         self.assertEqual(len(self.run_cli("dump", "wide", tz="UTC").stdout.splitlines()), 2)
         self.assertEqual(self.run_cli("import", "w2", wide, "--retention", "999").returncode, USAGE)
+
+    def test_rows_in_the_future_are_refused_as_a_whole(self):
+        # A file whose last row lies two days ahead (a wrong TZ, a bad export): without the
+        # check, the first row would be written and the writer would stop at the second.
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        rows = [(today - datetime.timedelta(days=1)), (today + datetime.timedelta(days=2))]
+        header = "Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score\n"
+        future = self.write("future.csv", header + "".join(
+            row.strftime("%Y-%m-%d %H:%M:%S") + ",100,1,0,1,1,1,,,\n" for row in rows))
+        result = self.run_cli("import", "future", future, tz="UTC")
+        self.assertEqual(result.returncode, BAD_INPUT, result.stderr)
+        self.assertIn("in the future (up to " + rows[1].strftime("%Y-%m-%d %H:%M:%S") + ")", result.stderr)
+        self.assertIn("nothing imported", result.stderr)
+        self.assertEqual(self.run_cli("dump", "future").returncode, STORE_ERROR)  # not even a store yet
 
     def test_fsck_reports_and_sets_aside(self):
         self.import_sample()

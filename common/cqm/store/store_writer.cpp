@@ -293,6 +293,12 @@ fbcqm::Result<WriteOutcome, StoreError> StoreWriter::write(std::string_view grap
         makeError(StoreErrorKind::InvalidArgument, "inconsistent sample for graph " + quoted(graphName) +
                                                        " (more failed polls than sent, or more than 100 s off-line)"));
   Impl &impl = *impl_;
+  const std::int64_t newestAccepted = sampleIndex(impl.now()) + kMaxSamplesAhead;
+  if (sample.index > newestAccepted)
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
+                                 "sample at " + describeIndex(sample.index) + " for graph " + quoted(graphName) +
+                                     " is in the future (newest accepted now: " + describeIndex(newestAccepted) +
+                                     "); check the clock of the value's source"));
   const std::string name(graphName);
   Shard &shard = impl.shardOf(name);
   std::lock_guard<std::mutex> guard(shard.mutex);

@@ -64,7 +64,13 @@ public:
    * Cost (tests/bench/cqm_store): about 1 us when the graph is mapped, 25 us
    * when it must be reopened (more graphs than maxOpenGraphs), 100 us to
    * create one: write a sample when it completes (and on flush), not per value.
-   * Errors: InvalidName, InvalidArgument (index out of range, kind invalid),
+   * A sample starting later than the sample under way by the writer's clock
+   * plus kMaxSamplesAhead (store_types.h: one sample of clock skew) is
+   * refused with InvalidArgument and changes nothing: one value years ahead
+   * would otherwise become the graph's newest and make every real sample
+   * after it OutOfRetention.
+   * Errors: InvalidName, InvalidArgument (index out of range or in the
+   * future, kind invalid),
    * OutOfRetention (older than lastIndex - retention + 1), NoSpace,
    * Permission, Io; Corrupt only when a corrupt file cannot be set aside.
    */

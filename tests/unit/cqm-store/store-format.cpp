@@ -285,6 +285,28 @@ TEST_CASE("invalid samples and options are refused", "[cqm-store]") {
   CHECK_FALSE(fs::exists(graphPath(tmp, "g")));
 }
 
+TEST_CASE("a sample from the future is refused and does not block later samples", "[cqm-store][future]") {
+  TempDir tmp;
+  const std::int64_t now = sampleStart(kDay0) + 30; /* 30 s into sample kDay0 */
+  auto writer = openWriter(tmp.store(), kDefaultRetentionSamples, [&] { return now; });
+  const std::int64_t threeYears = 3 * 366 * kSamplesPerDay;
+  auto refused = writer->write("g", GraphKind::Both, derivedSample(kDay0 + threeYears));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == StoreErrorKind::InvalidArgument);
+  CHECK(refused.error().message.find("future") != std::string::npos);
+  CHECK(writer->write("g", GraphKind::Both, derivedSample(kDay0 + 2)).error().kind == StoreErrorKind::InvalidArgument);
+  /* The sample under way and the next one (clock skew allowance) are accepted; so is the past. */
+  mustWrite(*writer, "g", derivedSample(kDay0 - 5));
+  mustWrite(*writer, "g", derivedSample(kDay0));
+  mustWrite(*writer, "g", derivedSample(kDay0 + kMaxSamplesAhead));
+  const auto samples = openReader(tmp.store()).read("g", SampleRange{kDay0 - 5, kDay0 + threeYears + 1});
+  REQUIRE(samples.ok());
+  REQUIRE(samples.value().size() == 3);
+  CHECK(samples.value()[0] == derivedSample(kDay0 - 5));
+  CHECK(samples.value()[2] == derivedSample(kDay0 + 1));
+  CHECK(openReader(tmp.store()).info("g").value().lastIndex == kDay0 + 1);
+}
+
 TEST_CASE("graphs not updated for longer than their retention are removed", "[cqm-store][stale]") {
   TempDir tmp;
   std::int64_t clock = 1710030000;
