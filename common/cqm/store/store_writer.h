@@ -22,6 +22,18 @@
  *    again when it is opened for writing: NoSpace then too, never SIGBUS.
  *  - A graph file failing verification is renamed into DIR/corrupt/ and a new
  *    one created; it is never overwritten.
+ *
+ * Which errors mean "reopen the store": NotAStore, from write(), flush(),
+ * remove() or removeStale(). The writer checks on every call that DIR/graphs
+ * is still the directory it opened (one stat()), and after a failure also
+ * DIR/tmp and DIR/corrupt; NotAStore says DIR or one of them was removed,
+ * renamed away or replaced (rm -rf, a backup restored in its place). Its
+ * descriptors and mappings then lead outside the store, so every later call
+ * fails the same way: destroy this writer and open() again (which re-creates
+ * a missing directory and takes the lock of the new one). No other error
+ * needs that: InvalidName, InvalidArgument and OutOfRetention concern one
+ * sample; NoSpace, Permission, Io and Corrupt concern one graph or one call,
+ * and the same writer succeeds once their cause is gone.
  */
 #pragma once
 
