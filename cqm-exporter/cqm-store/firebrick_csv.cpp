@@ -51,9 +51,10 @@ std::optional<std::uint64_t> parseAmount(std::string_view s, std::uint64_t max) 
   std::uint64_t whole = 0;
   std::size_t i = 0;
   for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    if (whole > (max + 1) / 10)
+    const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+    if (whole > (max - digit) / 10) /* whole * 10 + digit > max, without overflowing */
       return std::nullopt;
-    whole = whole * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    whole = whole * 10 + digit;
   }
   if (i == 0)
     return std::nullopt;
@@ -66,10 +67,9 @@ std::optional<std::uint64_t> parseAmount(std::string_view s, std::uint64_t max) 
       if (s[j] < '0' || s[j] > '9')
         return std::nullopt;
   }
-  whole += roundUp;
-  if (whole > max)
+  if (roundUp && whole == max)
     return std::nullopt;
-  return whole;
+  return whole + roundUp;
 }
 
 std::optional<double> parsePercent(std::string_view s) {
@@ -96,12 +96,19 @@ std::optional<double> parsePercent(std::string_view s) {
   return value;
 }
 
-bool isNumberOrEmpty(std::string_view s) {
+/*
+ * The Score column is checked but not stored (FireBrick derives scores from
+ * its own configuration, the exporter computes its own): empty, or a decimal
+ * number with an optional minus sign and fraction, below 2^64 in magnitude,
+ * at most 24 characters after the sign. So 1, 150, -12.5 and 0.75 pass;
+ * 1e5, NaN and 20-digit numbers above 2^64 - 1 do not.
+ */
+bool isScoreOrEmpty(std::string_view s) {
   if (s.empty())
     return true;
   if (s.front() == '-')
     s.remove_prefix(1);
-  return parsePercent(s).has_value() || parseAmount(s, ~std::uint64_t{0}).has_value();
+  return parseAmount(s, ~std::uint64_t{0}).has_value();
 }
 
 bool readDigits(std::string_view s, std::size_t at, std::size_t n, int &out) {
@@ -287,8 +294,8 @@ CsvParseResult parseFirebrickCsv(std::string_view text) {
       s.txBitsPerSecond = *tx;
       anyRates = true;
     }
-    if (!isNumberOrEmpty(fields[kScore])) {
-      error(lineNumber, "score must be a number or empty");
+    if (!isScoreOrEmpty(fields[kScore])) {
+      error(lineNumber, "score must be empty or a decimal number below 2^64 (it is not stored)");
       continue;
     }
     const auto [where, inserted] = lineOfIndex.emplace(s.index, lineNumber);
