@@ -299,7 +299,8 @@ int commandFsck(const Context &ctx, const Options &o) {
 }
 
 std::optional<std::string> readBounded(const Context &ctx, const std::string &path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO (or a device) would otherwise wait for a writer before we can refuse it. */
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     ctx.error("cannot open " + path + ": " + std::strerror(errno));
     return std::nullopt;
@@ -308,6 +309,12 @@ std::optional<std::string> readBounded(const Context &ctx, const std::string &pa
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
     ctx.error(path + " is not a regular file");
+    return std::nullopt;
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    ctx.error("cannot read " + path + ": " + std::strerror(errno));
+    close(fd);
     return std::nullopt;
   }
   if (static_cast<std::uint64_t>(st.st_size) > kMaxCsvBytes) {

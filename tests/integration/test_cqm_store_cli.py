@@ -27,11 +27,11 @@ class CqmStoreCliTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def run_cli(self, *args, tz="Europe/London", store=True):
+    def run_cli(self, *args, tz="Europe/London", store=True, timeout=60):
         env = dict(os.environ, TZ=tz)
         env.pop("CQM_STORE", None)
         argv = [CQM_STORE] + (["--store", self.store] if store else []) + list(args)
-        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout)
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)
@@ -91,6 +91,11 @@ class CqmStoreCliTest(unittest.TestCase):
     def test_import_input_errors(self):
         self.assertEqual(self.run_cli("import", "g", os.path.join(self.tmp, "missing.csv")).returncode, BAD_INPUT)
         self.assertEqual(self.run_cli("import", "g", self.tmp).returncode, BAD_INPUT)  # a directory
+        fifo = os.path.join(self.tmp, "fifo.csv")
+        os.mkfifo(fifo)  # nobody writes into it: opening it for reading must not wait
+        result = self.run_cli("import", "g", fifo, timeout=10)
+        self.assertEqual(result.returncode, BAD_INPUT, result.stderr)
+        self.assertIn("fifo.csv is not a regular file", result.stderr)
         not_csv = self.write("x.csv", "hello\n")
         result = self.run_cli("import", "g", not_csv)
         self.assertEqual(result.returncode, BAD_INPUT)
