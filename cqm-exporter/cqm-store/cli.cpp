@@ -33,7 +33,8 @@ const char kUsage[] =
     "  dump NAME [--date YYYY-MM-DD] [--csv]\n"
     "                                one line per sample (of that local day, else all kept)\n"
     "  fsck [--set-aside] [--verbose]\n"
-    "                                verify every graph file; --set-aside moves broken ones to DIR/corrupt/\n"
+    "                                verify every graph file; --set-aside moves corrupt and stray files\n"
+    "                                to DIR/corrupt/ and empties damaged samples in place\n"
     "  import NAME FILE.csv [--retention SAMPLES]\n"
     "                                import a FireBrick CQM csv (local time, TZ); all rows or nothing\n"
     "  rm NAME                       remove a graph\n"
@@ -268,6 +269,9 @@ int commandFsck(const Context &ctx, const Options &o) {
       std::fprintf(ctx.io.out, "%s: %s: %s\n", check.path.c_str(), verdictName(check.verdict), check.problem.c_str());
       if (!check.setAsidePath.empty())
         std::fprintf(ctx.io.out, "%s: set aside as %s\n", check.path.c_str(), check.setAsidePath.c_str());
+      if (check.clearedSlots)
+        std::fprintf(ctx.io.out, "%s: repaired: %llu damaged slot(s) emptied, the other samples kept\n",
+                     check.path.c_str(), static_cast<unsigned long long>(check.clearedSlots));
     } else if (o.verbose) {
       std::fprintf(
           ctx.io.out, "%s: ok: %llu samples%s\n", check.path.c_str(), static_cast<unsigned long long>(check.samples),

@@ -152,6 +152,32 @@ class CqmStoreCliTest(unittest.TestCase):
         self.assertEqual(self.run_cli("fsck").returncode, OK)
         self.assertEqual(self.run_cli("dump", "BBEU02778114").returncode, OK)
 
+    def test_fsck_repairs_a_damaged_sample_in_place(self):
+        self.import_sample()
+        before = self.run_cli("dump", "BBEU02778114").stdout.splitlines()
+        self.assertEqual(len(before), 2)
+        path = os.path.join(self.store, "graphs", "BBEU02778114.cqm")
+        with open(path, "rb") as f:
+            retention = struct.unpack_from("<I", f.read(128), 20)[0]
+        slot = 128 + 40 * ((1505199700 // 100) % retention)  # the second sample (08:01:40 BST)
+        with open(path, "r+b") as f:
+            f.seek(slot + 12)  # inside the latency minimum: the slot's CRC no longer matches
+            f.write(b"\xee")
+        broken = self.run_cli("fsck")
+        self.assertEqual(broken.returncode, BROKEN)
+        self.assertIn("BBEU02778114.cqm: damaged: 1 damaged sample(s)", broken.stdout)
+        self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout.splitlines(), before[:1])  # skipped
+
+        repaired = self.run_cli("fsck", "--set-aside")
+        self.assertEqual(repaired.returncode, BROKEN)  # it was broken, even if now repaired
+        self.assertIn("BBEU02778114.cqm: repaired: 1 damaged slot(s) emptied", repaired.stdout)
+        self.assertTrue(os.path.exists(path))  # the graph keeps its history
+        self.assertEqual(os.listdir(os.path.join(self.store, "corrupt")), [])
+        clean = self.run_cli("fsck")
+        self.assertEqual(clean.returncode, OK, clean.stdout)
+        self.assertIn("1 file(s): 1 ok, 0 corrupt, 0 damaged, 0 stray; 1 samples", clean.stdout)
+        self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout.splitlines(), before[:1])
+
     def test_rm(self):
         self.import_sample()
         self.assertEqual(self.run_cli("rm", "BBEU02778114").returncode, OK)
