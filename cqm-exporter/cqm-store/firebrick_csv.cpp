@@ -121,34 +121,6 @@ bool readDigits(std::string_view s, std::size_t at, std::size_t n, int &out) {
   return true;
 }
 
-/*
- * Unix times that show as this local wall-clock time: none in a spring-forward
- * gap, two in the repeated autumn hour, else one.
- */
-std::vector<std::int64_t> localTimeCandidates(int year, int month, int day, int hour, int minute, int second) {
-  std::vector<std::int64_t> found;
-  for (int dst : {0, 1}) {
-    std::tm tm = {};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    tm.tm_isdst = dst;
-    const std::time_t t = std::mktime(&tm);
-    std::tm back = {};
-    if (t == static_cast<std::time_t>(-1) || !localtime_r(&t, &back))
-      continue;
-    if (back.tm_year == year - 1900 && back.tm_mon == month - 1 && back.tm_mday == day && back.tm_hour == hour &&
-        back.tm_min == minute && back.tm_sec == second &&
-        std::find(found.begin(), found.end(), static_cast<std::int64_t>(t)) == found.end())
-      found.push_back(static_cast<std::int64_t>(t));
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
 /* "YYYY-MM-DD HH:MM:SS" in local time; previous disambiguates the repeated DST hour (rows go forward). */
 std::optional<std::int64_t> parseLocalTime(std::string_view s, std::optional<std::int64_t> previous, std::string &why) {
   int year, month, day, hour, minute, second;
@@ -162,7 +134,7 @@ std::optional<std::int64_t> parseLocalTime(std::string_view s, std::optional<std
     why = "impossible date or time";
     return std::nullopt;
   }
-  const auto candidates = localTimeCandidates(year, month, day, hour, minute, second);
+  const auto candidates = unixTimesOfLocal(LocalDate{year, month, day}, hour, minute, second);
   if (candidates.empty()) {
     why = "time does not exist in the local time zone (daylight-saving gap)";
     return std::nullopt;
