@@ -104,6 +104,22 @@ int runChild(const std::function<int()> &body) {
   return WEXITSTATUS(status);
 }
 
+/*
+ * Runs body(mountPoint) in a child with a 256 KiB tmpfs mounted on a fresh
+ * directory, and checks it returned 0. Skipped (with a warning) where mounts
+ * are not permitted.
+ */
+void onSmallDisk(const TempDir &tmp, const char *caseName, const std::function<int(const std::string &)> &body) {
+  const std::string mountPoint = tmp.path() + "/small-disk";
+  fs::create_directories(mountPoint);
+  const int status = runChild([&] { return mountSmallTmpfs(mountPoint) ? body(mountPoint) : kSkipped; });
+  if (status == kSkipped) {
+    WARN("cannot mount a tmpfs here (needs root in a mount namespace): " << caseName << " skipped");
+    return;
+  }
+  CHECK(status == 0);
+}
+
 } // namespace
 
 TEST_CASE("a file-size limit (EFBIG) is a NoSpace error and nothing is half-created", "[cqm-store][nospace]") {
@@ -135,11 +151,7 @@ TEST_CASE("a file-size limit (EFBIG) is a NoSpace error and nothing is half-crea
 
 TEST_CASE("a full tmpfs is a NoSpace error; writing resumes when space is freed", "[cqm-store][nospace]") {
   TempDir tmp;
-  const std::string mountPoint = tmp.path() + "/small-disk";
-  fs::create_directories(mountPoint);
-  const int status = runChild([&] {
-    if (!mountSmallTmpfs(mountPoint))
-      return kSkipped;
+  onSmallDisk(tmp, "full-tmpfs case", [&](const std::string &mountPoint) {
     const std::string dir = mountPoint + "/store";
     auto writer = childWriter(dir);
     int created = 0;
@@ -167,21 +179,12 @@ TEST_CASE("a full tmpfs is a NoSpace error; writing resumes when space is freed"
     }
     return 0;
   });
-  if (status == kSkipped) {
-    WARN("cannot mount a tmpfs here (needs root in a mount namespace): full-tmpfs case skipped");
-    return;
-  }
-  CHECK(status == 0);
 }
 
 TEST_CASE("a sparse graph file on a full disk is a NoSpace error, not a SIGBUS", "[cqm-store][nospace]") {
   TempDir tmp;
-  const std::string mountPoint = tmp.path() + "/small-disk";
-  fs::create_directories(mountPoint);
-  const std::int64_t farSlot = kBase + 700; /* a slot far beyond the copied first page */
-  const int status = runChild([&] {
-    if (!mountSmallTmpfs(mountPoint))
-      return kSkipped;
+  const std::int64_t farSlot = kBase + 700; /* its slot lies in a page of zeros, a hole in the sparse copy */
+  onSmallDisk(tmp, "sparse-file case", [&](const std::string &mountPoint) {
     const std::string dir = mountPoint + "/store";
     {
       auto writer = childWriter(dir);
@@ -204,9 +207,4 @@ TEST_CASE("a sparse graph file on a full disk is a NoSpace error, not a SIGBUS",
                "the first sample survives the sparse copy, the new one is stored");
     return 0;
   });
-  if (status == kSkipped) {
-    WARN("cannot mount a tmpfs here (needs root in a mount namespace): sparse-file case skipped");
-    return;
-  }
-  CHECK(status == 0);
 }
