@@ -136,8 +136,8 @@ std::vector<std::int64_t> unixTimesOfLocal(const LocalDate &date, int hour, int 
   /*
    * A matching instant t satisfies t + offset(t) == asUtc, and lies within
    * a day of asUtc; so its offset is one of those in force a day before, at,
-   * or a day after asUtc. Trying each (rather than mktime's tm_isdst guess)
-   * also finds the repeated hour of a change of standard time.
+   * or a day after asUtc. Trying each needs no tm_isdst guess, so a change
+   * of standard time (no DST flag on either side) is handled like DST.
    */
   for (const std::int64_t probe : {asUtc - 86400, asUtc, asUtc + 86400}) {
     const std::int64_t offset = localTm(probe).tm_gmtoff;
