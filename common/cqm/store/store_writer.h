@@ -73,8 +73,8 @@ public:
    * same index as a stored one replaces it (so an open sample can be
    * rewritten as it accumulates). The graph's kind becomes `kind`. Values
    * above the on-disk limits (store_types.h) are saturated.
-   * Cost (tests/bench/cqm_store): about 1 us when the graph is mapped, 25 us
-   * when it must be reopened (more graphs than maxOpenGraphs), 100 us to
+   * Cost (tests/bench/cqm_store): 1.5 to 2 us when the graph is mapped, 25 us
+   * when it must be reopened (more graphs than maxOpenGraphs), about 100 us to
    * create one: write a sample when it completes (and on flush), not per value.
    * A sample starting later than the sample under way by the writer's clock
    * plus kMaxSamplesAhead (store_types.h: one sample of clock skew) is
