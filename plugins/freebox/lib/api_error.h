@@ -28,6 +28,9 @@ struct ApiError {
   std::string code;         /* error_code, for Api */
   std::string message;      /* the box's msg or our explanation, printable and bounded */
   bool duringLogin = false; /* the session could not be opened: nothing else can work */
+  /* A Timeout of a call the caller's deadline (ApiClient::setDeadline) had left
+   * with under half its usual time: the time ran out, the box may be fine. */
+  bool deadlineReached = false;
 
   /* One line for logs and CLI messages. Never contains a token. */
   std::string describe() const;
