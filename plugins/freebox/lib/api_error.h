@@ -49,7 +49,8 @@ struct ApiError {
   static ApiError malformed(std::string message);
 };
 
-/* Printable ASCII only, at most maxLength bytes: box text goes into log lines. */
+/* At most maxLength bytes, control characters (C0, DEL, C1) replaced by '?':
+ * box text goes into log lines and onto terminals. UTF-8 letters pass. */
 std::string printable(std::string_view text, std::size_t maxLength = 160);
 
 } // namespace fbcqm::freebox
