@@ -69,11 +69,31 @@ void ApiClient::reset() {
   sessionHeader_.clear();
 }
 
-ApiResult<Discovery> ApiClient::discover() {
+http::Result<http::Response> ApiClient::send(const std::string &url, const std::string *postBody,
+                                             const std::vector<std::string> &headers) {
+  http::Client::Budget budget;
+  if (deadline_)
+    budget = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
   ++requests_;
-  auto response = http_.get(rootUrl_ + "/api_version");
+  auto response =
+      postBody ? http_.post(url, *postBody, "application/json", headers, budget) : http_.get(url, headers, budget);
+  /* If this call times out, whose timeout was it? The deadline's, when it left the call less
+   * than half the time a request may take; a call that had (about) its whole timeout and got
+   * no answer is a box not answering, however much of the poll was left. */
+  lastCallCutShort_ = budget && *budget * 2 < http_.options().totalTimeout;
+  return response;
+}
+
+ApiError ApiClient::transportError(const http::Error &error) const {
+  ApiError api = ApiError::fromHttp(error);
+  api.deadlineReached = error.kind == http::ErrorKind::Timeout && lastCallCutShort_;
+  return api;
+}
+
+ApiResult<Discovery> ApiClient::discover() {
+  auto response = send(rootUrl_ + "/api_version", nullptr, {});
   if (!response.ok())
-    return fail(ApiError::fromHttp(response.error()));
+    return fail(transportError(response.error()));
   auto parsed = parseDiscovery(response.value().body);
   if (!parsed.ok())
     return fail(ApiError::malformed(parsed.error()));
@@ -99,15 +119,14 @@ ApiResult<ApiReply> ApiClient::request(const std::string &path, const std::strin
   std::vector<std::string> headers;
   if (authenticated)
     headers.push_back(sessionHeader_);
-  ++requests_;
-  auto response = postBody ? http_.post(url, *postBody, "application/json", headers) : http_.get(url, headers);
+  auto response = send(url, postBody, headers);
   if (response.ok())
     return parseEnvelope(response.value().body, response.value().status);
   const http::Error &error = response.error();
   /* Freebox errors (403 auth_required, 404 ...) carry an envelope in the body. */
   if (error.kind == http::ErrorKind::HttpStatus)
     return parseEnvelope(error.body, error.status);
-  return fail(ApiError::fromHttp(error));
+  return fail(transportError(error));
 }
 
 ApiResult<ApiReply> ApiClient::get(const std::string &path) {
@@ -177,10 +196,8 @@ void ApiClient::logout() {
     return;
   const std::string empty = "{}";
   auto base = ensureApiBase();
-  if (base.ok()) {
-    ++requests_;
-    (void)http_.post(base.value() + "login/logout/", empty, "application/json", {sessionHeader_});
-  }
+  if (base.ok())
+    (void)send(base.value() + "login/logout/", &empty, {sessionHeader_});
   sessionHeader_.clear();
 }
 

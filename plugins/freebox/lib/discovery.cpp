@@ -2,6 +2,7 @@
 #include "lib/discovery.h"
 
 #include "json/json.h"
+#include "lib/api_error.h"
 
 namespace fbcqm::freebox {
 
@@ -10,11 +11,12 @@ namespace {
 constexpr std::size_t kMaxDiscoveryBytes = 64 * 1024;
 constexpr std::size_t kMaxFieldLength = 256;
 
+/* Box-supplied text reaches terminals (freebox-register) and log lines: printable only. */
 std::string boundedString(json::Value object, std::string_view key) {
   auto value = object.getString(key);
   if (!value.ok() || value.value().size() > kMaxFieldLength)
     return {};
-  return std::string(value.value());
+  return printable(value.value(), kMaxFieldLength);
 }
 
 /* https_port is a number in HTTP answers and a string in mDNS TXT records. */
