@@ -2,7 +2,7 @@
 #include "lib/api_client.h"
 
 #include "crypto/digest.h"
-#include "lib/json_body.h"
+#include "json/json_writer.h"
 
 namespace fbcqm::freebox {
 
@@ -172,7 +172,7 @@ ApiResult<SessionInfo> ApiClient::openSession() {
     return fail(ApiError::malformed("login: no usable challenge"));
 
   const std::string password = crypto::hmacSha1Hex(credentials_.appToken, challenge.value());
-  const std::string body = JsonObjectBuilder().add("app_id", credentials_.appId).add("password", password).finish();
+  const std::string body = json::ObjectWriter().add("app_id", credentials_.appId).add("password", password).finish();
   auto sessionReply = request("login/session/", &body, false);
   ++logins_;
   if (!sessionReply.ok())

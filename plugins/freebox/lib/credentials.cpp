@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 
 #include "json/json.h"
+#include "json/json_writer.h"
 #include "lib/api_error.h"
-#include "lib/json_body.h"
 
 namespace fbcqm::freebox {
 
@@ -178,9 +178,9 @@ fbcqm::Result<bool, std::string> saveCredentials(const std::string &path, const 
   if (!writable.ok())
     return writable;
 
-  JsonObjectBuilder builder(true);
+  json::ObjectWriter builder(json::ObjectWriter::Style::Pretty);
   builder.add("app_id", c.appId).add("app_token", c.appToken);
-  builder.add("box_uid", c.boxUid).add("api_domain", c.apiDomain).add("https_port", std::int64_t{c.httpsPort});
+  builder.add("box_uid", c.boxUid).add("api_domain", c.apiDomain).add("https_port", c.httpsPort);
   builder.add("box_model", c.boxModel).add("box_model_name", c.boxModelName).add("api_version", c.apiVersion);
   builder.add("base_url", c.baseUrl);
   const std::string text = builder.finish();
