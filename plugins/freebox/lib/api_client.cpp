@@ -3,22 +3,13 @@
 
 #include "crypto/digest.h"
 #include "json/json_writer.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 512;
-
-bool tokenLike(std::string_view token) {
-  if (token.empty() || token.size() > kMaxTokenLength)
-    return false;
-  for (char c : token) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -179,7 +170,7 @@ ApiResult<SessionInfo> ApiClient::openSession() {
     return fail(sessionReply.error());
   const json::Value result = sessionReply.value().result();
   auto token = result.getString("session_token");
-  if (!token.ok() || !tokenLike(token.value()))
+  if (!token.ok() || !isToken(token.value(), kMaxTokenLength))
     return fail(ApiError::malformed("login: no usable session_token"));
   sessionHeader_ = "X-Fbx-App-Auth: " + std::string(token.value());
 

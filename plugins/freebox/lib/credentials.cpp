@@ -14,6 +14,7 @@
 #include "json/json.h"
 #include "json/json_writer.h"
 #include "lib/api_error.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
@@ -76,27 +77,9 @@ std::string optionalString(json::Value root, std::string_view key) {
 
 } // namespace
 
-bool validAppId(std::string_view appId) {
-  if (appId.empty() || appId.size() > 128)
-    return false;
-  for (char c : appId) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok)
-      return false;
-  }
-  return true;
-}
+bool validAppId(std::string_view appId) { return isName(appId, 128, "._-"); }
 
-bool validAppToken(std::string_view appToken) {
-  if (appToken.empty() || appToken.size() > 512)
-    return false;
-  for (char c : appToken) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
+bool validAppToken(std::string_view appToken) { return isToken(appToken, 512); }
 
 fbcqm::Result<LoadedCredentials, std::string> loadCredentials(const std::string &path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
