@@ -10,8 +10,9 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (PKI_DIR, SimBox, box_block, boxes_config, expected_metrics,  # noqa: E402
-                             freebox_problems, latest_values, same_values, wait_rows_after)
+from freebox_sim import PKI_DIR  # noqa: E402
+from freebox_support import (SimBox, box_block, boxes_config, expected_metrics, freebox_problems,  # noqa: E402
+                             latest_values, same_values, wait_rows_after)
 
 
 class HttpsTest(unittest.TestCase):

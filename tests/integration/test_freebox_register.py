@@ -91,7 +91,7 @@ class RegisterTest(unittest.TestCase):
         job.wait_for_output("press")
         job.wait_for_output("s left")
         self.assertIsNone(job.process.poll(), "gave up before the key press")
-        box.control("press")
+        box.command("press")
         self.assertEqual(job.finish(), OK, job.text())
 
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)

@@ -9,7 +9,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import SimBox, box_block, boxes_config, freebox_problems, now, wait_rows_after  # noqa: E402
+from freebox_support import (SimBox, box_block, boxes_config, freebox_problems, now,  # noqa: E402
+                             wait_rows_after)
 
 
 class SessionTest(unittest.TestCase):
@@ -44,12 +45,12 @@ class SessionTest(unittest.TestCase):
         self.daemon.wait_for(lambda: self.polls() >= 2, 20, "first polls")
         self.assertEqual(self.sim.stats()["logins"], 1)
 
-        self.sim.control("expire-sessions")
+        self.sim.command("expire-sessions")
         expired = now()
         wait_rows_after(self.daemon, "box", "uptime-box", expired + 0.1)
         self.assertEqual(self.sim.stats()["logins"], 2)
 
-        self.sim.control("expire-sessions", {"error_code": "invalid_session"})
+        self.sim.command("expire-sessions", {"error_code": "invalid_session"})
         expired = now()
         wait_rows_after(self.daemon, "box", "uptime-box", expired + 0.1)
         self.assertEqual(self.sim.stats()["logins"], 3)

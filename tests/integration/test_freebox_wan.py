@@ -43,18 +43,18 @@ class WanTest(unittest.TestCase):
         wait_rows_after(self.daemon, "xdsl", "bool-xdsl_showtime", 0)
         wait_rows_after(self.daemon, "fibre", "power-sfp_rx", 0)
 
-        self.xdsl.control("wan", {"state": "down"})
+        self.xdsl.command("wan", {"state": "down"})
         self.settle("xdsl", self.xdsl, {"bool-connection_up": [0], "bool-xdsl_showtime": [0]})
-        self.xdsl.control("wan", {"state": "up"})
+        self.xdsl.command("wan", {"state": "up"})
         self.settle("xdsl", self.xdsl, {"bool-connection_up": [1], "bool-xdsl_showtime": [1]})
 
-        self.fibre.control("wan", {"state": "backup"})
+        self.fibre.command("wan", {"state": "backup"})
         expected = self.settle("fibre", self.fibre, {"bool-connection_backup_4g": [1], "bool-lte_connected": [1],
                                                      "bool-connection_up": [1]})
         self.assertNotIn("power-sfp_rx", expected)  # no line statistics on the backup
         self.daemon.wait_for_log('box "fibre": line not available on this box (no line statistics for media '
                                  '"backup_4g")')
-        self.fibre.control("wan", {"state": "up"})
+        self.fibre.command("wan", {"state": "up"})
         self.settle("fibre", self.fibre, {"bool-connection_backup_4g": [0]})
         back = now()
         wait_rows_after(self.daemon, "fibre", "power-sfp_rx", back)
