@@ -11,7 +11,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
 from freebox_support import (APP_ID, SimBox, box_block, boxes_config, freebox_problems, now,  # noqa: E402
-                             wait_rows_after)
+                             stop_collectd, wait_rows_after)
 
 BAD_BLOCKS = """
   <Box "no-credentials">
@@ -48,10 +48,11 @@ class TwoBoxesTest(unittest.TestCase):
         self.daemon.start()
 
     def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.xdsl.cleanup()
-        self.fibre.cleanup()
+        try:
+            stop_collectd(self.daemon)
+        finally:
+            self.xdsl.cleanup()
+            self.fibre.cleanup()
 
     def test_bad_blocks_are_reported_and_skipped(self):
         wait_rows_after(self.daemon, "xdsl", "uptime-box", 0)

@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "har
 from collectd_harness import Collectd, build_plugin  # noqa: E402
 from freebox_sim import PKI_DIR  # noqa: E402
 from freebox_support import (SimBox, box_block, boxes_config, expected_metrics, freebox_problems,  # noqa: E402
-                             latest_values, same_values, wait_rows_after)
+                             latest_values, same_values, stop_collectd, wait_rows_after)
 
 
 class HttpsTest(unittest.TestCase):
@@ -35,9 +35,10 @@ class HttpsTest(unittest.TestCase):
         self.daemon.start()
 
     def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.sim.cleanup()
+        try:
+            stop_collectd(self.daemon)
+        finally:
+            self.sim.cleanup()
 
     def test_verified_https(self):
         for box in ("trusted", "byname", "noverify"):

@@ -9,7 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (SimBox, box_block, boxes_config, freebox_problems, now,  # noqa: E402
+from freebox_support import (SimBox, box_block, boxes_config, freebox_problems, now, stop_collectd,  # noqa: E402
                              wait_rows_after)
 
 
@@ -21,9 +21,10 @@ class SessionTest(unittest.TestCase):
         self.daemon.start()
 
     def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.sim.cleanup()
+        try:
+            stop_collectd(self.daemon)
+        finally:
+            self.sim.cleanup()
 
     def polls(self):
         return len(self.daemon.csv_rows("freebox-box", "uptime-box"))

@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
 from freebox_support import (SimBox, box_block, boxes_config, expected_metrics, freebox_problems,  # noqa: E402
-                             latest_values, now, same_values, wait_rows_after)
+                             latest_values, now, same_values, stop_collectd, wait_rows_after)
 
 
 class WanTest(unittest.TestCase):
@@ -23,10 +23,11 @@ class WanTest(unittest.TestCase):
         self.daemon.start()
 
     def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.xdsl.cleanup()
-        self.fibre.cleanup()
+        try:
+            stop_collectd(self.daemon)
+        finally:
+            self.xdsl.cleanup()
+            self.fibre.cleanup()
 
     def settle(self, box, sim, checks):
         """Wait for a poll after the change, then compare with the simulator."""

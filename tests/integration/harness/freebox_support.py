@@ -58,9 +58,22 @@ def boxes_config(blocks):
 
 # -- collectd around the simulators ----------------------------------------------
 
+def stop_collectd(daemon):
+    """Stops collectd, removes its directory, and fails unless it exited cleanly: status 0,
+    neither crashed nor killed (negative status: the signal) - a freebox test is also a test
+    that the plugin lets collectd shut down."""
+    code = daemon.stop()
+    log = daemon.log()
+    daemon.cleanup()
+    if code != 0:
+        raise HarnessError("collectd exited with status %s (negative: killed by that signal); its log ends:\n%s"
+                           % (code, log[-4000:]))
+
+
 class FreeboxTestCase(unittest.TestCase):
     """One collectd with freebox.so polling simulated boxes, shared by every test of a class:
-    setUpClass calls start_boxes(); tearDownClass stops it all."""
+    setUpClass calls start_boxes(); tearDownClass stops it all and fails unless collectd
+    exited cleanly."""
 
     daemon = None
     sims = {}
@@ -78,14 +91,16 @@ class FreeboxTestCase(unittest.TestCase):
                                   config=config + boxes_config(blocks), interval=interval)
             cls.daemon.start()
         except BaseException:
-            cls.stop_boxes()
+            cls.stop_boxes(check=False)  # the original error says what went wrong
             raise
 
     @classmethod
-    def stop_boxes(cls):
+    def stop_boxes(cls, check=True):
         daemon, cls.daemon = cls.daemon, None
         try:
-            if daemon:
+            if daemon and check:
+                stop_collectd(daemon)
+            elif daemon:
                 daemon.stop()
                 daemon.cleanup()
         finally:
