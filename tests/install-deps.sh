@@ -7,11 +7,13 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config g++ python3
-  libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev zlib1g-dev
+  libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev
   collectd-dev
   zlib1g-dev  # CRC-32 of CQM store headers and samples
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
+  liboping0  # collectd's stock ping plugin (write_cqm integration test)
+  rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
 )
 
 missing=()

@@ -33,8 +33,7 @@ bool onlyDots(std::string_view name) { return name.find_first_not_of('.') == std
 } // namespace
 
 bool isGraphNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '-' || c == '.';
 }
 
 bool isValidGraphName(std::string_view name) {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace fbcqm::crypto {
@@ -28,21 +29,14 @@ std::string digestHex(const EVP_MD *md, std::string_view data) {
   return toHex(out, length);
 }
 
-/* Branch-free ASCII lower-casing: sets bit 5 only for 'A'..'Z'. */
-unsigned char lowerAscii(unsigned char c) {
-  const unsigned isUpper = static_cast<unsigned>(c - 'A') < 26u;
-  return static_cast<unsigned char>(c | (isUpper << 5));
-}
-
-template <typename Map> bool constantTimeCompare(std::string_view a, std::string_view b, Map map) {
-  /* Length is not secret (hex digests have fixed sizes); content is. */
-  if (a.size() != b.size())
-    return false;
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    difference |= static_cast<unsigned char>(map(static_cast<unsigned char>(a[i])) ^
-                                             map(static_cast<unsigned char>(b[i])));
-  return difference == 0;
+/* Lower-cases ASCII letters without a data-dependent branch: the input may be a secret digest. */
+std::string lowerAscii(std::string_view text) {
+  std::string lower(text);
+  for (char &c : lower) {
+    const unsigned isUpper = static_cast<unsigned>(static_cast<unsigned char>(c) - 'A') < 26u;
+    c = static_cast<char>(static_cast<unsigned char>(c) | (isUpper << 5));
+  }
+  return lower;
 }
 
 } // namespace
@@ -61,11 +55,12 @@ std::string sha1Hex(std::string_view data) { return digestHex(EVP_sha1(), data);
 std::string md5Hex(std::string_view data) { return digestHex(EVP_md5(), data); }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
-  return constantTimeCompare(a, b, [](unsigned char c) { return c; });
+  /* Length is not secret (hex digests have fixed sizes); content is. */
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool constantTimeEqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return constantTimeCompare(a, b, lowerAscii);
+  return constantTimeEquals(lowerAscii(a), lowerAscii(b));
 }
 
 } // namespace fbcqm::crypto

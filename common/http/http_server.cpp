@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "http/http_server.h"
 
+#include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -45,8 +45,8 @@ std::string peerAddressOf(MHD_Connection *connection) {
 }
 
 MHD_Result sendReply(MHD_Connection *connection, const ServerReply &reply) {
-  MHD_Response *response = MHD_create_response_from_buffer(reply.body.size(), const_cast<char *>(reply.body.data()),
-                                                           MHD_RESPMEM_MUST_COPY);
+  MHD_Response *response =
+      MHD_create_response_from_buffer(reply.body.size(), const_cast<char *>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
   if (!response)
     return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.contentType.c_str());
@@ -74,8 +74,8 @@ std::string ServerRequest::queryValue(const std::string &name) const {
 }
 
 struct Server::Impl {
-  static MHD_Result access(void *cls, MHD_Connection *connection, const char *url, const char *method,
-                           const char *, const char *uploadData, size_t *uploadSize, void **connectionState) {
+  static MHD_Result access(void *cls, MHD_Connection *connection, const char *url, const char *method, const char *,
+                           const char *uploadData, size_t *uploadSize, void **connectionState) {
     auto *server = static_cast<Server *>(cls);
     auto *state = static_cast<RequestState *>(*connectionState);
     if (!state) {
@@ -171,18 +171,18 @@ fbcqm::Result<std::unique_ptr<Server>, std::string> Server::start(ServerOptions 
   const ServerOptions &o = server->options_;
   MHD_Daemon *daemon = nullptr;
   if (useTls) {
-    daemon = MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR,
-                              &address, MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr,
-                              MHD_OPTION_NOTIFY_CONNECTION, &Impl::connectionNotify, server.get(),
-                              MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit, MHD_OPTION_CONNECTION_TIMEOUT,
-                              o.idleTimeoutSeconds, MHD_OPTION_HTTPS_MEM_CERT, o.tlsCertPem.c_str(),
-                              MHD_OPTION_HTTPS_MEM_KEY, o.tlsKeyPem.c_str(), MHD_OPTION_END);
+    daemon =
+        MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR, &address,
+                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr, MHD_OPTION_NOTIFY_CONNECTION,
+                         &Impl::connectionNotify, server.get(), MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit,
+                         MHD_OPTION_CONNECTION_TIMEOUT, o.idleTimeoutSeconds, MHD_OPTION_HTTPS_MEM_CERT,
+                         o.tlsCertPem.c_str(), MHD_OPTION_HTTPS_MEM_KEY, o.tlsKeyPem.c_str(), MHD_OPTION_END);
   } else {
-    daemon = MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR,
-                              &address, MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr,
-                              MHD_OPTION_NOTIFY_CONNECTION, &Impl::connectionNotify, server.get(),
-                              MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit, MHD_OPTION_CONNECTION_TIMEOUT,
-                              o.idleTimeoutSeconds, MHD_OPTION_END);
+    daemon =
+        MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR, &address,
+                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr, MHD_OPTION_NOTIFY_CONNECTION,
+                         &Impl::connectionNotify, server.get(), MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit,
+                         MHD_OPTION_CONNECTION_TIMEOUT, o.idleTimeoutSeconds, MHD_OPTION_END);
   }
   if (!daemon)
     return fail("cannot listen on " + o.bindAddress + ":" + std::to_string(o.port) + ": " + std::strerror(errno));

@@ -143,9 +143,7 @@ Result<std::int64_t> Value::getInt64(std::string_view key) const { return withKe
 Result<std::uint64_t> Value::getUint64(std::string_view key) const { return withKey((*this)[key].toUint64(), key); }
 Result<double> Value::getDouble(std::string_view key) const { return withKey((*this)[key].toDouble(), key); }
 Result<bool> Value::getBool(std::string_view key) const { return withKey((*this)[key].toBool(), key); }
-Result<std::string_view> Value::getString(std::string_view key) const {
-  return withKey((*this)[key].toString(), key);
-}
+Result<std::string_view> Value::getString(std::string_view key) const { return withKey((*this)[key].toString(), key); }
 
 Result<Document> Document::parse(std::string_view text, std::size_t maxBytes) {
   if (text.size() > maxBytes)

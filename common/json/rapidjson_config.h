@@ -18,9 +18,9 @@ struct RapidJsonAssertion : std::logic_error {
 #error "RapidJSON was included before json/rapidjson_config.h"
 #endif
 /* Never abort() the host process (collectd) on a RapidJSON precondition. */
-#define RAPIDJSON_ASSERT(x)                                                                        \
-  do {                                                                                             \
-    if (!(x))                                                                                      \
-      throw ::fbcqm::json::RapidJsonAssertion("RapidJSON assertion failed: " #x);                  \
+#define RAPIDJSON_ASSERT(x)                                                                                            \
+  do {                                                                                                                 \
+    if (!(x))                                                                                                          \
+      throw ::fbcqm::json::RapidJsonAssertion("RapidJSON assertion failed: " #x);                                      \
   } while (0)
 #define RAPIDJSON_HAS_STDSTRING 1

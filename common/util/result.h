@@ -12,9 +12,7 @@
 
 namespace fbcqm {
 
-template <typename E> struct Failure {
-  E error;
-};
+template <typename E> struct Failure { E error; };
 
 template <typename E> Failure<E> fail(E error) { return Failure<E>{std::move(error)}; }
 

@@ -36,16 +36,4 @@ bool configBoolean(const char *plugin, const oconfig_item_t *item, bool &out) {
   return true;
 }
 
-bool configDuration(const char *plugin, const oconfig_item_t *item, cdtime_t &out) {
-  double seconds = 0;
-  if (!configNumber(plugin, item, seconds))
-    return false;
-  if (!(seconds > 0) || seconds > 86400.0 * 365) {
-    ERROR("%s plugin: Option `%s' must be a positive number of seconds.", plugin, item->key);
-    return false;
-  }
-  out = DOUBLE_TO_CDTIME_T(seconds);
-  return true;
-}
-
 } // namespace fbcqm::collectd

@@ -16,7 +16,5 @@ namespace fbcqm::collectd {
 bool configString(const char *plugin, const oconfig_item_t *item, std::string &out);
 bool configNumber(const char *plugin, const oconfig_item_t *item, double &out);
 bool configBoolean(const char *plugin, const oconfig_item_t *item, bool &out);
-/* Seconds, > 0, as collectd's cdtime. */
-bool configDuration(const char *plugin, const oconfig_item_t *item, cdtime_t &out);
 
 } // namespace fbcqm::collectd

@@ -7,6 +7,7 @@
 
 #include "cqm/cqm_time.h"
 #include "cqm/graph_name.h"
+#include "name_index.h"
 
 namespace fbcqm::write_cqm {
 
@@ -100,6 +101,7 @@ struct Aggregator::HeldSample {
 };
 
 struct Aggregator::Graph {
+  std::string name;
   std::vector<Series> series;
   std::vector<Role> slotRoles;  /* role of each series, for SampleAccumulator::toSample */
   std::vector<HeldSample> held; /* ascending sample index */
@@ -110,7 +112,7 @@ struct Aggregator::Graph {
 
 struct Aggregator::Shard {
   std::mutex mutex;
-  std::unordered_map<std::string, Graph> graphs;
+  NameIndex<Graph> graphs;
   double nextDue = kInfinity;
   double nextHousekeeping = 0;
 };
@@ -126,9 +128,7 @@ Aggregator::Aggregator(RuleSet rules, AggregatorOptions options) : rules_(std::m
 
 Aggregator::~Aggregator() = default;
 
-Aggregator::Shard &Aggregator::shardFor(const std::string &graphName) {
-  return *shards_[std::hash<std::string>{}(graphName) % shards_.size()];
-}
+Aggregator::Shard &Aggregator::shardFor(std::uint64_t hash) { return *shards_[(hash >> 40) % shards_.size()]; }
 
 void Aggregator::finalName(std::string_view rawName, std::string &out) {
   if (cqm::isValidGraphName(rawName)) {
@@ -193,9 +193,10 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   const std::uint64_t key =
       (idHash ^ (target.dataSourceIndex * 0x9e3779b97f4a7c15ull)) * 31 + static_cast<std::uint64_t>(target.role);
 
-  Shard &shard = shardFor(name);
+  const std::uint64_t hash = nameHash(name);
+  Shard &shard = shardFor(hash);
   std::lock_guard<std::mutex> lock(shard.mutex);
-  Graph &graph = shard.graphs[name];
+  Graph &graph = shard.graphs.findOrCreate(name, hash);
   graph.lastSeen = now;
 
   std::size_t slot = 0;
@@ -418,12 +419,12 @@ void Aggregator::queueFinished(Finished &&item) {
 }
 
 void Aggregator::requeue(Finished &&item, double now) {
-  Shard &shard = shardFor(item.graph);
+  const std::uint64_t hash = nameHash(item.graph);
+  Shard &shard = shardFor(hash);
   {
     std::lock_guard<std::mutex> lock(shard.mutex);
-    auto graph = shard.graphs.find(item.graph);
-    if (graph != shard.graphs.end()) {
-      for (HeldSample &held : graph->second.held) {
+    if (Graph *graph = shard.graphs.find(item.graph, hash)) {
+      for (HeldSample &held : graph->held) {
         if (held.accumulator.index() == item.sample.index) {
           /* Still in memory: write it again (with anything added since) on a later pass. */
           held.dirty = true;
@@ -442,12 +443,11 @@ void Aggregator::collect(Shard &shard, double now, bool everything, std::vector<
   if (!everything && !housekeeping && shard.nextDue > now)
     return;
   double nextDue = kInfinity;
-  for (auto graphIt = shard.graphs.begin(); graphIt != shard.graphs.end();) {
-    Graph &graph = graphIt->second;
+  shard.graphs.forEach([&](Graph &graph) {
     for (auto heldIt = graph.held.begin(); heldIt != graph.held.end();) {
       const double due = static_cast<double>(cqm::sampleEnd(heldIt->accumulator.index())) + options_.closeDelay;
       if (heldIt->dirty && (everything || due <= now)) {
-        out.push_back(Finished{graphIt->first, kindOf(graph.kindBits), heldIt->accumulator.toSample(graph.slotRoles),
+        out.push_back(Finished{graph.name, kindOf(graph.kindBits), heldIt->accumulator.toSample(graph.slotRoles),
                                heldIt->version});
         heldIt->dirty = false;
       } else if (heldIt->dirty) {
@@ -460,11 +460,9 @@ void Aggregator::collect(Shard &shard, double now, bool everything, std::vector<
         ++heldIt;
       }
     }
-    if (housekeeping && graph.held.empty() && graph.lastSeen + options_.forgetGraphAfter <= now)
-      graphIt = shard.graphs.erase(graphIt);
-    else
-      ++graphIt;
-  }
+    /* false: forget the graph */
+    return !(housekeeping && graph.held.empty() && graph.lastSeen + options_.forgetGraphAfter <= now);
+  });
   shard.nextDue = nextDue;
   if (housekeeping)
     shard.nextHousekeeping = now + kHousekeepingEvery;

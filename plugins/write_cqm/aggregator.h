@@ -152,7 +152,7 @@ private:
   void feed(const Target &target, const ValueList &values, std::uint64_t identifierHash, double now);
   /* The graph name the rule gives rawName, into out (empty when nothing usable is left). */
   void finalName(std::string_view rawName, std::string &out);
-  Shard &shardFor(const std::string &graphName);
+  Shard &shardFor(std::uint64_t nameHash);
   PassOutcome writePass(SampleSink &sink, double now, bool everything);
   void collect(Shard &shard, double now, bool everything, std::vector<Finished> &out);
   void requeue(Finished &&item, double now);

@@ -154,31 +154,74 @@ class WriteCqmTest(unittest.TestCase):
     def test_live_sample_readable_within_10_s_of_its_end_and_flush_writes_open_samples(self):
         daemon, client = self.start("")
         now = time.time()
-        index = int(now) // 100
-        end = (index + 1) * 100
-        if end - now < 3:  # too close to the boundary to send into this sample reliably
-            wait_until(lambda: time.time() >= end + 0.5, 5, "the next sample")
+        end = (int(now) // 100 + 1) * 100
+        if end - now < 15:  # leave time to see the flush act before the sample ends
+            wait_until(lambda: time.time() >= end + 0.5, 20, "the next sample")
             now = time.time()
-            index = int(now) // 100
-            end = (index + 1) * 100
+            end = (int(now) // 100 + 1) * 100
+        index = end // 100 - 1
         client.putval(HOST + "/cqm_ping/ping-live", now, [4.5], 1)
         client.putval(HOST + "/cqm_ping/ping-flushed", now, [7.25], 1)
 
-        # FLUSH writes the open sample of "flushed" right away.
-        client.flush()
-        daemon.wait_for(lambda: (dump(self.store, "flushed") or {}).get(index, {}).get("sent") == "1", 5,
-                        "the flushed open sample")
+        # FLUSH writes the open sample of "flushed" at once (repeated: the value may still be queued in collectd).
+        def flushed():
+            client.flush()
+            return (dump(self.store, "flushed") or {}).get(index, {}).get("sent") == "1"
+        daemon.wait_for(flushed, 10, "the flushed open sample")
+        self.assertLess(time.time(), end, "the open sample must have been written by FLUSH, before its end")
         # The flush wrote every open sample, "live" included; the timer must write it again when it closes.
         client.putval(HOST + "/cqm_ping/ping-live", min(now + 1, end - 0.5), [None], 1)
 
         def closed():
             sample = (dump(self.store, "live") or {}).get(index)
             return sample is not None and sample["sent"] == "2"
-        self.assertFalse(closed() and time.time() < end, "sample stored before its end")
+        # Until the sample ends, its second value is not stored (samples are written when they close) ...
+        def ended():
+            self.assertFalse(closed() and time.time() < end, "sample rewritten before its end")
+            return time.time() >= end
+        wait_until(ended, end + 2 - time.time(), "the end of the sample", interval=1.0)
+        # ... and within 10 s after its end it is.
         daemon.wait_for(closed, end + 12 - time.time(), "the live sample after its end")
         self.assertLessEqual(time.time() - end, 10.0)
         sample = dump(self.store, "live")[index]
         self.assertEqual((sample["failed"], sample["min"], sample["max"]), ("1", "4500000", "4500000"))
+
+    def test_replayed_ping_session_matches_the_golden_dump(self):
+        """plugins/write_cqm/testdata: a PUTVAL session of collectd's ping plugin and the dump it must give."""
+        testdata = os.path.join(os.environ["FBCQM_SOURCE_ROOT"], "plugins", "write_cqm", "testdata")
+        daemon, client = self.start("")
+        with open(os.path.join(testdata, "ping-replay.putval")) as f:
+            for line in f:
+                if line.strip():
+                    client.command(line.strip())
+        with open(os.path.join(testdata, "ping-replay.dump")) as f:
+            golden = f.read()
+        daemon.wait_for(lambda: cqm_store(self.store, "dump", "isp-gw").stdout == golden, 20, "the golden dump")
+
+    def test_stock_ping_plugin_gets_its_automatic_graph(self):
+        """collectd's own ping plugin (ICMP to 127.0.0.1, 5 echoes per second) feeds graph "127.0.0.1"."""
+        daemon = write_cqm_daemon("write-cqm-ping", self.store, "  PingInterval 0.2")
+        daemon.stock_plugins = ["unixsock", "ping"]
+        daemon.config = "\n".join(["<Plugin ping>", '  Host "127.0.0.1"', "  Interval 0.2", "</Plugin>",
+                                    daemon.config])
+        self.daemons.append(daemon)
+        daemon.start()
+        client = UnixSocketClient(daemon)
+        self.addCleanup(client.close)
+
+        def sent():
+            client.flush()
+            return sum(int(s["sent"]) for s in (dump(self.store, "127.0.0.1") or {}).values())
+        try:
+            daemon.wait_for(lambda: sent() >= 15, 20, "three ping values in graph 127.0.0.1")
+        except AssertionError:
+            if daemon.log_lines("ping plugin") and not dump(self.store, "127.0.0.1"):
+                self.skipTest("collectd's ping plugin cannot ping here: %s" % daemon.log_lines("ping plugin")[-1])
+            raise
+        for sample in dump(self.store, "127.0.0.1").values():
+            self.assertEqual(int(sample["sent"]) % 5, 0, sample)  # each value stands for 1 s / 0.2 s = 5 echoes
+            self.assertEqual(sample["failed"], "0")
+            self.assertTrue(0 < int(sample["min"]) <= int(sample["avg"]) <= int(sample["max"]) < 100000000, sample)
 
     def test_bad_graph_blocks_are_skipped_and_good_ones_work(self):
         options = "\n".join([

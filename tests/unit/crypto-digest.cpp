@@ -41,8 +41,7 @@ TEST_CASE("MD5 RFC 1321 test suite", "[crypto]") {
   CHECK(md5Hex("abc") == "900150983cd24fb0d6963f7d28e17f72");
   CHECK(md5Hex("message digest") == "f96b697d7cb7938d525a2f31aaf161d0");
   CHECK(md5Hex("abcdefghijklmnopqrstuvwxyz") == "c3fcd3d76192e4007dfb496cca67e13b");
-  CHECK(md5Hex("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
-        "d174ab98d277d9f5a5611c2c9f419d9f");
+  CHECK(md5Hex("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == "d174ab98d277d9f5a5611c2c9f419d9f");
   CHECK(md5Hex("12345678901234567890123456789012345678901234567890123456789012345678901234567890") ==
         "57edf4a22be3c955ac49da2e2107b67a");
 }

@@ -27,12 +27,18 @@ Environment (defaults in brackets):
   FBCQM_BENCH_INTERVAL [10]      seconds between values of one series, side-by-side runs
   FBCQM_BENCH_WINDOW   [100]     measured seconds per run
   FBCQM_BENCH_FAST     [1]       also run write_cqm (and null) at 1 value/s per series: the 25 % target
+  FBCQM_BENCH_DIR      [/dev/shm] where the runs keep their files (tmpfs: the disk does not decide)
+
+The window runs from the end of one feeder cycle to the end of the cycle
+WINDOW/interval cycles later, so the values counted are exactly the ones
+dispatched in it.
 """
 
 import glob
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "integration", "harness"))
@@ -42,6 +48,7 @@ SERIES = int(os.environ.get("FBCQM_BENCH_SERIES", "100000"))
 INTERVAL = float(os.environ.get("FBCQM_BENCH_INTERVAL", "10"))
 WINDOW = float(os.environ.get("FBCQM_BENCH_WINDOW", "100"))
 FAST = os.environ.get("FBCQM_BENCH_FAST", "1") == "1"
+BENCH_DIR = os.environ.get("FBCQM_BENCH_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -110,7 +117,8 @@ def run(kind, interval):
     ])
     plugins = [build_plugin("cqm_bench_feed")]
     stock = []
-    daemon = Collectd("bench-" + kind, plugins=plugins, stock_plugins=stock, interval=interval, config="")
+    daemon = Collectd("bench-" + kind, plugins=plugins, stock_plugins=stock, interval=interval, config="",
+                      base_dir=tempfile.mkdtemp(prefix="bench-write-cqm-%s-" % kind, dir=BENCH_DIR))
     base = daemon.base_dir
     if kind == "write_cqm":
         daemon.plugins.append(build_plugin("write_cqm"))
@@ -146,11 +154,21 @@ def run(kind, interval):
     try:
         daemon.start()
         # Warm-up: every series has its file (write_cqm: after the first sample close, up to 100 s).
-        daemon.wait_for(ready, 600 + SERIES / 200.0, "%s warm-up" % kind)
+        # Polled every 2 s: listing 100,000 files must not steal the CPU being measured.
+        def warm():
+            if not daemon.running():
+                raise AssertionError("collectd died during warm-up" + daemon.diagnostics())
+            return ready()
+        wait_until(warm, 900 + SERIES / 100.0, "%s warm-up" % kind, daemon.diagnostics, interval=2.0)
         pid = daemon.process.pid
-        c0, t0, cpu0 = cycles_done(daemon), time.monotonic(), thread_cpu(pid)
-        wait_until(lambda: time.monotonic() - t0 >= WINDOW, WINDOW + 5, "the measurement window", interval=0.5)
-        c1, t1, cpu1 = cycles_done(daemon), time.monotonic(), thread_cpu(pid)
+        cycles = max(1, int(round(WINDOW / interval)))
+        start = cycles_done(daemon)
+        c0 = wait_until(lambda: cycles_done(daemon) > start and cycles_done(daemon), interval * 3, "a cycle end",
+                        interval=0.02)
+        t0, cpu0 = time.monotonic(), thread_cpu(pid)
+        c1 = wait_until(lambda: cycles_done(daemon) >= c0 + cycles and cycles_done(daemon), WINDOW + interval * 5,
+                        "the measurement window", interval=0.02)
+        t1, cpu1 = time.monotonic(), thread_cpu(pid)
         rss = rss_mb(pid)
         elapsed = t1 - t0
         groups = grouped(cpu0, cpu1)

@@ -88,6 +88,9 @@ class Collectd:
         self.output_path = os.path.join(self.base_dir, "collectd.out")
         self.conf_path = os.path.join(self.base_dir, "collectd.conf")
         self.process = None
+        self.killed = False
+        # Tests that kill collectd on purpose set this to False.
+        self.expect_clean_exit = True
 
     # -- set-up ---------------------------------------------------------------
 
@@ -141,8 +144,13 @@ class Collectd:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, exc, tb):
+        code = self.stop()
+        # A crash, a sanitizer abort or a hang at shutdown is a failure even when every
+        # assertion inside the block passed.
+        if exc_type is None and self.expect_clean_exit and code != 0:
+            raise HarnessError("collectd did not exit cleanly (status %s, killed: %s)%s"
+                               % (code, self.killed, self.diagnostics()))
 
     # -- observation ----------------------------------------------------------
 
@@ -201,6 +209,7 @@ class Collectd:
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
+                self.killed = True
                 self.process.kill()
                 self.process.wait()
         self._output.close()
