@@ -22,20 +22,10 @@ class FreeboxMetricsTest(FreeboxTestCase):
     def setUpClass(cls):
         cls.table = metrics_table()
         cls.graphite = GraphiteListener()
-        try:
-            cls.start_boxes("freebox-metrics", {model: SimBox(model) for model in MODELS},
-                            config=cls.graphite.config(), stock_plugins=("csv", "write_graphite"))
-            cls.expected = {model: expected_metrics(sim.snapshot()) for model, sim in cls.sims.items()}
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.graphite.close()
+        cls.addClassCleanup(cls.graphite.close)
+        cls.start_boxes("freebox-metrics", {model: SimBox(model) for model in MODELS},
+                        config=cls.graphite.config(), stock_plugins=("csv", "write_graphite"))
+        cls.expected = {model: expected_metrics(sim.snapshot()) for model, sim in cls.sims.items()}
 
     def wait_for_all_values(self, model):
         expected = self.expected[model]

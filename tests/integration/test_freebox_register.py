@@ -15,8 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, HarnessError, build_plugin, sanitizer_env, wait_until  # noqa: E402
-from freebox_support import (APP_ID, APP_TOKEN, REGISTER, SimBox, boxes_config, stop_collectd,  # noqa: E402
-                             wait_rows_after)
+from freebox_support import APP_ID, APP_TOKEN, REGISTER, SimBox, boxes_config, wait_rows_after  # noqa: E402
 
 OK, USAGE, UNREACHABLE, DENIED, TIMEOUT, NEW_APPS_DENIED, EXTERNAL_IP, UNWRITABLE = 0, 2, 3, 4, 5, 6, 7, 8
 NO_CREDENTIALS, TOKEN_REJECTED = 10, 11
@@ -123,11 +122,11 @@ class RegisterTest(unittest.TestCase):
         # The plugin polls the box with nothing but the file (URL included).
         daemon = Collectd("freebox-register", plugins=[build_plugin("freebox")], interval=0.5,
                           config=boxes_config(['  <Box "home">\n    CredentialsFile "%s"\n  </Box>' % path]))
-        daemon.start()
         try:
-            wait_rows_after(daemon, "home", "uptime-box", 0)
+            with daemon:  # leaving it fails the test unless collectd exits with status 0
+                wait_rows_after(daemon, "home", "uptime-box", 0)
         finally:
-            stop_collectd(daemon)
+            daemon.cleanup()
 
     def test_auto_grant_with_custom_names(self):
         box = self.sim("auto")

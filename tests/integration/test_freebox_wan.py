@@ -9,25 +9,17 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (SimBox, box_block, boxes_config, expected_metrics, freebox_problems,  # noqa: E402
-                             latest_values, now, same_values, stop_collectd, wait_rows_after)
+from freebox_support import (FreeboxTestCase, SimBox, box_block, boxes_config, expected_metrics,  # noqa: E402
+                             freebox_problems, latest_values, now, same_values, wait_rows_after)
 
 
-class WanTest(unittest.TestCase):
+class WanTest(FreeboxTestCase):
     def setUp(self):
-        self.xdsl = SimBox("revolution").start()
-        self.fibre = SimBox("ultra").start()
-        self.daemon = Collectd("freebox-wan", plugins=[build_plugin("freebox")], interval=0.5,
-                               config=boxes_config([box_block("xdsl", self.xdsl.url),
-                                                    box_block("fibre", self.fibre.url)]))
-        self.daemon.start()
-
-    def tearDown(self):
-        try:
-            stop_collectd(self.daemon)
-        finally:
-            self.xdsl.cleanup()
-            self.fibre.cleanup()
+        self.xdsl = self.start_sim(SimBox("revolution"))
+        self.fibre = self.start_sim(SimBox("ultra"))
+        self.daemon = self.start_collectd(Collectd("freebox-wan", plugins=[build_plugin("freebox")], interval=0.5,
+                                                   config=boxes_config([box_block("xdsl", self.xdsl.url),
+                                                                        box_block("fibre", self.fibre.url)])))
 
     def settle(self, box, sim, checks):
         """Wait for a poll after the change, then compare with the simulator."""

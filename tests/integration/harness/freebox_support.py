@@ -58,58 +58,38 @@ def boxes_config(blocks):
 
 # -- collectd around the simulators ----------------------------------------------
 
-def stop_collectd(daemon):
-    """Stops collectd, removes its directory, and fails unless it exited cleanly: status 0,
-    neither crashed nor killed (negative status: the signal) - a freebox test is also a test
-    that the plugin lets collectd shut down."""
-    code = daemon.stop()
-    log = daemon.log()
-    daemon.cleanup()
-    if code != 0:
-        raise HarnessError("collectd exited with status %s (negative: killed by that signal); its log ends:\n%s"
-                           % (code, log[-4000:]))
-
-
 class FreeboxTestCase(unittest.TestCase):
-    """One collectd with freebox.so polling simulated boxes, shared by every test of a class:
-    setUpClass calls start_boxes(); tearDownClass stops it all and fails unless collectd
-    exited cleanly."""
+    """Tests of freebox.so in the real collectd against simulated boxes. Whatever is started
+    here is stopped and removed after the test (or the class); collectd is run as a context
+    of the test, so the harness's check on leaving it applies: the test fails unless collectd
+    exited with status 0 (not crashed, not killed) - a freebox test is also a test that the
+    plugin lets collectd shut down."""
 
-    daemon = None
-    sims = {}
+    def start_sim(self, sim):
+        """Starts a simulator for this test."""
+        self.addCleanup(sim.cleanup)
+        return sim.start()
+
+    def start_collectd(self, daemon):
+        """Starts collectd for this test."""
+        self.addCleanup(daemon.cleanup)  # runs after the context's exit: removes the directory last
+        self.enterContext(daemon)
+        return daemon
 
     @classmethod
     def start_boxes(cls, name, sims, options=None, config="", stock_plugins=("csv",), interval=0.5):
-        """sims: {box name: SimBox, not started}; options(box name): extra lines of its <Box>;
-        config: more collectd configuration (e.g. write_graphite's)."""
-        cls.sims, cls.daemon = {}, None
-        try:
-            for box, sim in sims.items():
-                cls.sims[box] = sim.start()
-            blocks = [box_block(box, sim.url, options(box) if options else "") for box, sim in cls.sims.items()]
-            cls.daemon = Collectd(name, plugins=[build_plugin("freebox")], stock_plugins=stock_plugins,
-                                  config=config + boxes_config(blocks), interval=interval)
-            cls.daemon.start()
-        except BaseException:
-            cls.stop_boxes(check=False)  # the original error says what went wrong
-            raise
-
-    @classmethod
-    def stop_boxes(cls, check=True):
-        daemon, cls.daemon = cls.daemon, None
-        try:
-            if daemon and check:
-                stop_collectd(daemon)
-            elif daemon:
-                daemon.stop()
-                daemon.cleanup()
-        finally:
-            for sim in cls.sims.values():
-                sim.cleanup()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stop_boxes()
+        """One collectd polling several boxes, shared by every test of the class (setUpClass):
+        sims is {box name: SimBox, not started}; options(box name) gives extra lines of its
+        <Box>; config is more collectd configuration (e.g. write_graphite's)."""
+        cls.sims = {}
+        for box, sim in sims.items():
+            cls.addClassCleanup(sim.cleanup)
+            cls.sims[box] = sim.start()
+        blocks = [box_block(box, sim.url, options(box) if options else "") for box, sim in cls.sims.items()]
+        cls.daemon = Collectd(name, plugins=[build_plugin("freebox")], stock_plugins=stock_plugins,
+                              config=config + boxes_config(blocks), interval=interval)
+        cls.addClassCleanup(cls.daemon.cleanup)
+        cls.enterClassContext(cls.daemon)
 
 
 # -- what the plugin must dispatch ------------------------------------------------
