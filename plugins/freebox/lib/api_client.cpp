@@ -2,23 +2,14 @@
 #include "lib/api_client.h"
 
 #include "crypto/digest.h"
-#include "lib/json_body.h"
+#include "json/json_writer.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 512;
-
-bool tokenLike(std::string_view token) {
-  if (token.empty() || token.size() > kMaxTokenLength)
-    return false;
-  for (char c : token) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -172,14 +163,14 @@ ApiResult<SessionInfo> ApiClient::openSession() {
     return fail(ApiError::malformed("login: no usable challenge"));
 
   const std::string password = crypto::hmacSha1Hex(credentials_.appToken, challenge.value());
-  const std::string body = JsonObjectBuilder().add("app_id", credentials_.appId).add("password", password).finish();
+  const std::string body = json::ObjectWriter().add("app_id", credentials_.appId).add("password", password).finish();
   auto sessionReply = request("login/session/", &body, false);
   ++logins_;
   if (!sessionReply.ok())
     return fail(sessionReply.error());
   const json::Value result = sessionReply.value().result();
   auto token = result.getString("session_token");
-  if (!token.ok() || !tokenLike(token.value()))
+  if (!token.ok() || !isToken(token.value(), kMaxTokenLength))
     return fail(ApiError::malformed("login: no usable session_token"));
   sessionHeader_ = "X-Fbx-App-Auth: " + std::string(token.value());
 
