@@ -51,7 +51,8 @@ class WriteCqmTest(unittest.TestCase):
 
     def tearDown(self):
         for d in self.daemons:
-            d.stop()
+            code = d.stop()
+            self.assertEqual(code, 0, "collectd did not exit cleanly" + d.diagnostics())
             d.cleanup()
         shutil.rmtree(self.tmp, ignore_errors=True)
 

@@ -44,7 +44,8 @@ class WriteCqmErrorTest(unittest.TestCase):
 
     def tearDown(self):
         for d in self.daemons:
-            d.stop()
+            code = d.stop()
+            self.assertEqual(code, 0, "collectd did not exit cleanly" + d.diagnostics())
             d.cleanup()
         if self.mounted:
             subprocess.run(["umount", self.mounted], capture_output=True)
