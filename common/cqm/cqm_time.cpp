@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "cqm/cqm_time.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -118,6 +119,35 @@ LocalDate localDateOf(std::int64_t unixSeconds) {
 int localHourOf(std::int64_t unixSeconds) { return localTm(unixSeconds).tm_hour; }
 
 std::int64_t localMidnight(const LocalDate &date) { return localTime(date, 0); }
+
+std::vector<std::int64_t> unixTimesOfLocal(const LocalDate &date, int hour, int minute, int second) {
+  std::vector<std::int64_t> times;
+  if (!isValidDate(date.year, date.month, date.day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 59)
+    return times;
+  std::tm wall{};
+  wall.tm_year = date.year - 1900;
+  wall.tm_mon = date.month - 1;
+  wall.tm_mday = date.day;
+  wall.tm_hour = hour;
+  wall.tm_min = minute;
+  wall.tm_sec = second;
+  const std::int64_t asUtc = static_cast<std::int64_t>(timegm(&wall)); /* the wall-clock reading taken as UTC */
+  /*
+   * A matching instant t satisfies t + offset(t) == asUtc, and lies within
+   * a day of asUtc; so its offset is one of those in force a day before, at,
+   * or a day after asUtc. Trying each needs no tm_isdst guess, so a change
+   * of standard time (no DST flag on either side) is handled like DST.
+   */
+  for (const std::int64_t probe : {asUtc - 86400, asUtc, asUtc + 86400}) {
+    const std::int64_t offset = localTm(probe).tm_gmtoff;
+    const std::int64_t t = asUtc - offset;
+    if (localTm(t).tm_gmtoff == offset && std::find(times.begin(), times.end(), t) == times.end())
+      times.push_back(t);
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
 
 SampleRange samplesOfLocalDay(const LocalDate &date) {
   return SampleRange{firstSampleAtOrAfter(localMidnight(date)), firstSampleAtOrAfter(localMidnight(date.next()))};

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fbcqm::cqm {
 
@@ -56,6 +57,15 @@ int localHourOf(std::int64_t unixSeconds);
 
 /* Unix time of local midnight starting that date (first existing instant). */
 std::int64_t localMidnight(const LocalDate &date);
+
+/*
+ * The Unix times at which the local wall clock (TZ) shows date
+ * hour:minute:second, ascending: none in a gap (spring forward), two in a
+ * repeated hour (fall back, or any other change of the UTC offset), else
+ * one. Empty for an impossible date or time. Offset changes closer than a
+ * day to each other are not seen (none exist in the tz database since 1970).
+ */
+std::vector<std::int64_t> unixTimesOfLocal(const LocalDate &date, int hour, int minute, int second);
 
 /* Half-open range of sample indexes [first, end). */
 struct SampleRange {

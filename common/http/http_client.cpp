@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "http/http_client.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -119,19 +120,28 @@ Client::~Client() = default;
 Client::Client(Client &&) noexcept = default;
 Client &Client::operator=(Client &&) noexcept = default;
 
-Result<Response> Client::get(const std::string &url, const std::vector<std::string> &headers) {
-  return perform(url, nullptr, std::string(), headers);
+Result<Response> Client::get(const std::string &url, const std::vector<std::string> &headers, Budget budget) {
+  return perform(url, nullptr, std::string(), headers, budget);
 }
 
 Result<Response> Client::post(const std::string &url, const std::string &body, const std::string &contentType,
-                              const std::vector<std::string> &headers) {
-  return perform(url, &body, contentType, headers);
+                              const std::vector<std::string> &headers, Budget budget) {
+  return perform(url, &body, contentType, headers, budget);
 }
 
 Result<Response> Client::perform(const std::string &url, const std::string *postBody, const std::string &contentType,
-                                 const std::vector<std::string> &headers) {
+                                 const std::vector<std::string> &headers, Budget budget) {
   if (!handle_ || !handle_->curl)
     return fail(Error{ErrorKind::Transfer, 0, {}, "curl_easy_init failed"});
+  std::chrono::milliseconds connectTimeout = options_.connectTimeout;
+  std::chrono::milliseconds totalTimeout = options_.totalTimeout;
+  if (budget) {
+    /* libcurl reads a timeout of 0 as "no timeout": an exhausted budget must not get there. */
+    if (budget->count() <= 0)
+      return fail(Error{ErrorKind::Timeout, 0, {}, "no time left for this request"});
+    connectTimeout = std::min(connectTimeout, *budget);
+    totalTimeout = std::min(totalTimeout, *budget);
+  }
   CURL *curl = handle_->curl;
   /* Reset options but keep the connection and TLS session caches. */
   curl_easy_reset(curl);
@@ -164,8 +174,8 @@ Result<Response> Client::perform(const std::string &url, const std::string *post
     return fail(Error{ErrorKind::InvalidUrl, 0, {}, "URL rejected"});
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* we run in multi-threaded daemons */
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connectTimeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.totalTimeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connectTimeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(totalTimeout.count()));
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.maxResponseBytes));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);

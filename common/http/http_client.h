@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,16 +69,21 @@ public:
   Client(Client &&) noexcept;
   Client &operator=(Client &&) noexcept;
 
+  /* At most this long for one call, below the options' connectTimeout and
+   * totalTimeout: lets a caller share one time budget among several calls.
+   * A budget of zero or less fails at once with Timeout, sending nothing. */
+  using Budget = std::optional<std::chrono::milliseconds>;
+
   /* headers are complete lines such as "X-Fbx-App-Auth: abc". */
-  Result<Response> get(const std::string &url, const std::vector<std::string> &headers = {});
+  Result<Response> get(const std::string &url, const std::vector<std::string> &headers = {}, Budget budget = {});
   Result<Response> post(const std::string &url, const std::string &body, const std::string &contentType,
-                        const std::vector<std::string> &headers = {});
+                        const std::vector<std::string> &headers = {}, Budget budget = {});
 
   const ClientOptions &options() const { return options_; }
 
 private:
   Result<Response> perform(const std::string &url, const std::string *postBody, const std::string &contentType,
-                           const std::vector<std::string> &headers);
+                           const std::vector<std::string> &headers, Budget budget);
 
   struct Handle;
   ClientOptions options_;

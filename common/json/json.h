@@ -101,6 +101,7 @@ public:
   }
 
 private:
+  friend std::string toText(const Value &value); /* json/json_writer.h */
   const rapidjson::Value *value_ = nullptr;
 };
 

@@ -33,7 +33,8 @@ const char kUsage[] =
     "  dump NAME [--date YYYY-MM-DD] [--csv]\n"
     "                                one line per sample (of that local day, else all kept)\n"
     "  fsck [--set-aside] [--verbose]\n"
-    "                                verify every graph file; --set-aside moves broken ones to DIR/corrupt/\n"
+    "                                verify every graph file; --set-aside moves corrupt and stray files\n"
+    "                                to DIR/corrupt/ and empties damaged samples in place\n"
     "  import NAME FILE.csv [--retention SAMPLES]\n"
     "                                import a FireBrick CQM csv (local time, TZ); all rows or nothing\n"
     "  rm NAME                       remove a graph\n"
@@ -268,6 +269,9 @@ int commandFsck(const Context &ctx, const Options &o) {
       std::fprintf(ctx.io.out, "%s: %s: %s\n", check.path.c_str(), verdictName(check.verdict), check.problem.c_str());
       if (!check.setAsidePath.empty())
         std::fprintf(ctx.io.out, "%s: set aside as %s\n", check.path.c_str(), check.setAsidePath.c_str());
+      if (check.clearedSlots)
+        std::fprintf(ctx.io.out, "%s: repaired: %llu damaged slot(s) emptied, the other samples kept\n",
+                     check.path.c_str(), static_cast<unsigned long long>(check.clearedSlots));
     } else if (o.verbose) {
       std::fprintf(
           ctx.io.out, "%s: ok: %llu samples%s\n", check.path.c_str(), static_cast<unsigned long long>(check.samples),
@@ -299,7 +303,8 @@ int commandFsck(const Context &ctx, const Options &o) {
 }
 
 std::optional<std::string> readBounded(const Context &ctx, const std::string &path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO (or a device) would otherwise wait for a writer before we can refuse it. */
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     ctx.error("cannot open " + path + ": " + std::strerror(errno));
     return std::nullopt;
@@ -308,6 +313,12 @@ std::optional<std::string> readBounded(const Context &ctx, const std::string &pa
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
     ctx.error(path + " is not a regular file");
+    return std::nullopt;
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    ctx.error("cannot read " + path + ": " + std::strerror(errno));
+    close(fd);
     return std::nullopt;
   }
   if (static_cast<std::uint64_t>(st.st_size) > kMaxCsvBytes) {
@@ -375,6 +386,14 @@ int commandImport(const Context &ctx, const Options &o) {
       std::fprintf(ctx.io.err, "%s: ... and %zu more bad row(s)\n", file.c_str(),
                    parsed.errorCount - parsed.errors.size());
     ctx.error(std::to_string(parsed.errorCount) + " bad row(s) in " + file + "; nothing imported");
+    return kExitBadInput;
+  }
+
+  /* The writer refuses samples from the future one by one; refuse the file before writing any. */
+  const std::int64_t newestAccepted = sampleIndex(static_cast<std::int64_t>(std::time(nullptr))) + kMaxSamplesAhead;
+  if (parsed.samples.back().index > newestAccepted) {
+    ctx.error(file + " has rows in the future (up to " + localTime(sampleStart(parsed.samples.back().index)) +
+              "); check its time zone (TZ); nothing imported");
     return kExitBadInput;
   }
 

@@ -51,9 +51,10 @@ std::optional<std::uint64_t> parseAmount(std::string_view s, std::uint64_t max) 
   std::uint64_t whole = 0;
   std::size_t i = 0;
   for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    if (whole > (max + 1) / 10)
+    const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+    if (whole > (max - digit) / 10) /* whole * 10 + digit > max, without overflowing */
       return std::nullopt;
-    whole = whole * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    whole = whole * 10 + digit;
   }
   if (i == 0)
     return std::nullopt;
@@ -66,10 +67,9 @@ std::optional<std::uint64_t> parseAmount(std::string_view s, std::uint64_t max) 
       if (s[j] < '0' || s[j] > '9')
         return std::nullopt;
   }
-  whole += roundUp;
-  if (whole > max)
+  if (roundUp && whole == max)
     return std::nullopt;
-  return whole;
+  return whole + roundUp;
 }
 
 std::optional<double> parsePercent(std::string_view s) {
@@ -96,12 +96,19 @@ std::optional<double> parsePercent(std::string_view s) {
   return value;
 }
 
-bool isNumberOrEmpty(std::string_view s) {
+/*
+ * The Score column is checked but not stored (FireBrick derives scores from
+ * its own configuration, the exporter computes its own): empty, or a decimal
+ * number with an optional minus sign and fraction, below 2^64 in magnitude,
+ * at most 24 characters after the sign. So 1, 150, -12.5 and 0.75 pass;
+ * 1e5, NaN and 20-digit numbers above 2^64 - 1 do not.
+ */
+bool isScoreOrEmpty(std::string_view s) {
   if (s.empty())
     return true;
   if (s.front() == '-')
     s.remove_prefix(1);
-  return parsePercent(s).has_value() || parseAmount(s, ~std::uint64_t{0}).has_value();
+  return parseAmount(s, ~std::uint64_t{0}).has_value();
 }
 
 bool readDigits(std::string_view s, std::size_t at, std::size_t n, int &out) {
@@ -112,34 +119,6 @@ bool readDigits(std::string_view s, std::size_t at, std::size_t n, int &out) {
     out = out * 10 + (s[i] - '0');
   }
   return true;
-}
-
-/*
- * Unix times that show as this local wall-clock time: none in a spring-forward
- * gap, two in the repeated autumn hour, else one.
- */
-std::vector<std::int64_t> localTimeCandidates(int year, int month, int day, int hour, int minute, int second) {
-  std::vector<std::int64_t> found;
-  for (int dst : {0, 1}) {
-    std::tm tm = {};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    tm.tm_isdst = dst;
-    const std::time_t t = std::mktime(&tm);
-    std::tm back = {};
-    if (t == static_cast<std::time_t>(-1) || !localtime_r(&t, &back))
-      continue;
-    if (back.tm_year == year - 1900 && back.tm_mon == month - 1 && back.tm_mday == day && back.tm_hour == hour &&
-        back.tm_min == minute && back.tm_sec == second &&
-        std::find(found.begin(), found.end(), static_cast<std::int64_t>(t)) == found.end())
-      found.push_back(static_cast<std::int64_t>(t));
-  }
-  std::sort(found.begin(), found.end());
-  return found;
 }
 
 /* "YYYY-MM-DD HH:MM:SS" in local time; previous disambiguates the repeated DST hour (rows go forward). */
@@ -155,7 +134,7 @@ std::optional<std::int64_t> parseLocalTime(std::string_view s, std::optional<std
     why = "impossible date or time";
     return std::nullopt;
   }
-  const auto candidates = localTimeCandidates(year, month, day, hour, minute, second);
+  const auto candidates = unixTimesOfLocal(LocalDate{year, month, day}, hour, minute, second);
   if (candidates.empty()) {
     why = "time does not exist in the local time zone (daylight-saving gap)";
     return std::nullopt;
@@ -287,8 +266,8 @@ CsvParseResult parseFirebrickCsv(std::string_view text) {
       s.txBitsPerSecond = *tx;
       anyRates = true;
     }
-    if (!isNumberOrEmpty(fields[kScore])) {
-      error(lineNumber, "score must be a number or empty");
+    if (!isScoreOrEmpty(fields[kScore])) {
+      error(lineNumber, "score must be empty or a decimal number below 2^64 (it is not stored)");
       continue;
     }
     const auto [where, inserted] = lineOfIndex.emplace(s.index, lineNumber);

@@ -54,7 +54,7 @@ class SnippetTest(unittest.TestCase):
     def setUp(self):
         self.token = secrets.token_hex(32)
         self.sim = FreeboxSim("ultra", tls=True, apps=[(APP_ID, self.token)]).start()
-        self.addCleanup(self.sim.stop)
+        self.addCleanup(self.sim.cleanup)
 
     def config(self, base_dir, all_options):
         credentials = os.path.join(base_dir, "home.json")

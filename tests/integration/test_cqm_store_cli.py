@@ -4,6 +4,7 @@ import (all or nothing, bad rows named by line), ls, dump (text and csv, by
 local day), fsck (exit code, --set-aside), rm, and its usage/store errors with
 their documented exit codes."""
 
+import datetime
 import fcntl
 import os
 import shutil
@@ -26,11 +27,11 @@ class CqmStoreCliTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def run_cli(self, *args, tz="Europe/London", store=True):
+    def run_cli(self, *args, tz="Europe/London", store=True, timeout=60):
         env = dict(os.environ, TZ=tz)
         env.pop("CQM_STORE", None)
         argv = [CQM_STORE] + (["--store", self.store] if store else []) + list(args)
-        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout)
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)
@@ -90,6 +91,11 @@ class CqmStoreCliTest(unittest.TestCase):
     def test_import_input_errors(self):
         self.assertEqual(self.run_cli("import", "g", os.path.join(self.tmp, "missing.csv")).returncode, BAD_INPUT)
         self.assertEqual(self.run_cli("import", "g", self.tmp).returncode, BAD_INPUT)  # a directory
+        fifo = os.path.join(self.tmp, "fifo.csv")
+        os.mkfifo(fifo)  # nobody writes into it: opening it for reading must not wait
+        result = self.run_cli("import", "g", fifo, timeout=10)
+        self.assertEqual(result.returncode, BAD_INPUT, result.stderr)
+        self.assertIn("fifo.csv is not a regular file", result.stderr)
         not_csv = self.write("x.csv", "hello\n")
         result = self.run_cli("import", "g", not_csv)
         self.assertEqual(result.returncode, BAD_INPUT)
@@ -105,6 +111,20 @@ class CqmStoreCliTest(unittest.TestCase):
         self.assertEqual(result.returncode, OK, result.stderr)
         self.assertEqual(len(self.run_cli("dump", "wide", tz="UTC").stdout.splitlines()), 2)
         self.assertEqual(self.run_cli("import", "w2", wide, "--retention", "999").returncode, USAGE)
+
+    def test_rows_in_the_future_are_refused_as_a_whole(self):
+        # A file whose last row lies two days ahead (a wrong TZ, a bad export): without the
+        # check, the first row would be written and the writer would stop at the second.
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        rows = [(today - datetime.timedelta(days=1)), (today + datetime.timedelta(days=2))]
+        header = "Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score\n"
+        future = self.write("future.csv", header + "".join(
+            row.strftime("%Y-%m-%d %H:%M:%S") + ",100,1,0,1,1,1,,,\n" for row in rows))
+        result = self.run_cli("import", "future", future, tz="UTC")
+        self.assertEqual(result.returncode, BAD_INPUT, result.stderr)
+        self.assertIn("in the future (up to " + rows[1].strftime("%Y-%m-%d %H:%M:%S") + ")", result.stderr)
+        self.assertIn("nothing imported", result.stderr)
+        self.assertEqual(self.run_cli("dump", "future").returncode, STORE_ERROR)  # not even a store yet
 
     def test_fsck_reports_and_sets_aside(self):
         self.import_sample()
@@ -131,6 +151,32 @@ class CqmStoreCliTest(unittest.TestCase):
         self.assertEqual(len(os.listdir(os.path.join(self.store, "corrupt"))), 1)
         self.assertEqual(self.run_cli("fsck").returncode, OK)
         self.assertEqual(self.run_cli("dump", "BBEU02778114").returncode, OK)
+
+    def test_fsck_repairs_a_damaged_sample_in_place(self):
+        self.import_sample()
+        before = self.run_cli("dump", "BBEU02778114").stdout.splitlines()
+        self.assertEqual(len(before), 2)
+        path = os.path.join(self.store, "graphs", "BBEU02778114.cqm")
+        with open(path, "rb") as f:
+            retention = struct.unpack_from("<I", f.read(128), 20)[0]
+        slot = 128 + 40 * ((1505199700 // 100) % retention)  # the second sample (08:01:40 BST)
+        with open(path, "r+b") as f:
+            f.seek(slot + 12)  # inside the latency minimum: the slot's CRC no longer matches
+            f.write(b"\xee")
+        broken = self.run_cli("fsck")
+        self.assertEqual(broken.returncode, BROKEN)
+        self.assertIn("BBEU02778114.cqm: damaged: 1 damaged sample(s)", broken.stdout)
+        self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout.splitlines(), before[:1])  # skipped
+
+        repaired = self.run_cli("fsck", "--set-aside")
+        self.assertEqual(repaired.returncode, BROKEN)  # it was broken, even if now repaired
+        self.assertIn("BBEU02778114.cqm: repaired: 1 damaged slot(s) emptied", repaired.stdout)
+        self.assertTrue(os.path.exists(path))  # the graph keeps its history
+        self.assertEqual(os.listdir(os.path.join(self.store, "corrupt")), [])
+        clean = self.run_cli("fsck")
+        self.assertEqual(clean.returncode, OK, clean.stdout)
+        self.assertIn("1 file(s): 1 ok, 0 corrupt, 0 damaged, 0 stray; 1 samples", clean.stdout)
+        self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout.splitlines(), before[:1])
 
     def test_rm(self):
         self.import_sample()

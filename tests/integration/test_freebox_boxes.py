@@ -10,8 +10,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (APP_ID, SimBox, box_block, boxes_config, freebox_problems, now,  # noqa: E402
-                             wait_rows_after)
+from freebox_support import (APP_ID, FreeboxTestCase, SimBox, box_block, boxes_config, freebox_problems,  # noqa: E402
+                             now, wait_rows_after)
 
 BAD_BLOCKS = """
   <Box "no-credentials">
@@ -34,24 +34,17 @@ BAD_BLOCKS = """
 """ % APP_ID
 
 
-class TwoBoxesTest(unittest.TestCase):
+class TwoBoxesTest(FreeboxTestCase):
     def setUp(self):
-        self.xdsl = SimBox("revolution").start()
-        self.fibre = SimBox("ultra").start()
+        self.xdsl = self.start_sim(SimBox("revolution"))
+        self.fibre = self.start_sim(SimBox("ultra"))
         blocks = [box_block("xdsl", self.xdsl.url),
                   box_block("fibre", self.fibre.url),
                   # Same name again: skipped, the first one stays.
                   box_block("xdsl", "http://127.0.0.1:9"),
                   BAD_BLOCKS]
-        self.daemon = Collectd("freebox-boxes", plugins=[build_plugin("freebox")], config=boxes_config(blocks),
-                               interval=0.5)
-        self.daemon.start()
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.xdsl.cleanup()
-        self.fibre.cleanup()
+        self.daemon = self.start_collectd(Collectd("freebox-boxes", plugins=[build_plugin("freebox")],
+                                                   config=boxes_config(blocks), interval=0.5))
 
     def test_bad_blocks_are_reported_and_skipped(self):
         wait_rows_after(self.daemon, "xdsl", "uptime-box", 0)

@@ -9,8 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
-from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (SimBox, box_block, boxes_config, csv_names, expected_metrics, freebox_log_lines,  # noqa: E402
+from freebox_support import (FreeboxTestCase, SimBox, csv_names, expected_metrics, freebox_log_lines,  # noqa: E402
                              freebox_problems, latest_values, now, same_values, wait_rows_after)
 
 # box name -> (model, fault, what the box must show while the fault is on)
@@ -26,8 +25,9 @@ FAULTS = {
     "quirks": ("ultra", {"kind": "quirks"}, "everything"),
     "no_result": ("mini4k-ftth", {"kind": "no_result"}, "partial"),
 }
-# Timeout: short where the fault is about time (a slow box finishes a 150 ms request but not
-# its poll; a hung request is given up quickly), generous elsewhere (sanitizer builds are slow).
+# Timeout: short where the fault is about time (a slow box answers each request in 150 ms, but
+# not a whole poll's in 0.4 s; a hung request is given up quickly), generous elsewhere
+# (sanitizer builds are slow).
 def box_options(name):
     return "    Interval 0.5\n    Timeout %s" % ("0.4" if name in ("slow", "hang") else "2")
 POLLS_UNDER_FAULT = 13  # of the reference box, at 0.5 s each
@@ -38,30 +38,12 @@ MAX_LINES_PER_BOX = 15
 MAX_LINES_LATE = 2
 
 
-class FaultsTest(unittest.TestCase):
+class FaultsTest(FreeboxTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.sims = {}
-        cls.daemon = None
-        try:
-            cls.sims["reference"] = SimBox("revolution").start()
-            for name, (model, _, _) in FAULTS.items():
-                cls.sims[name] = SimBox(model, name=name).start()
-            blocks = [box_block(name, sim.url, box_options(name)) for name, sim in cls.sims.items()]
-            cls.daemon = Collectd("freebox-faults", plugins=[build_plugin("freebox")], config=boxes_config(blocks),
-                                  interval=0.5)
-            cls.daemon.start()
-        except Exception:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.daemon:
-            cls.daemon.stop()
-            cls.daemon.cleanup()
-        for sim in cls.sims.values():
-            sim.cleanup()
+        sims = {"reference": SimBox("revolution")}
+        sims.update({name: SimBox(model, name=name) for name, (model, _, _) in FAULTS.items()})
+        cls.start_boxes("freebox-faults", sims, options=box_options)
 
     def rows_since(self, box, name, since):
         return [row for row in self.daemon.csv_rows("freebox-" + box, name) if row[0] > since]

@@ -10,14 +10,15 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (PKI_DIR, SimBox, box_block, boxes_config, expected_metrics,  # noqa: E402
+from freebox_sim import PKI_DIR  # noqa: E402
+from freebox_support import (FreeboxTestCase, SimBox, box_block, boxes_config, expected_metrics,  # noqa: E402
                              freebox_problems, latest_values, same_values, wait_rows_after)
 
 
-class HttpsTest(unittest.TestCase):
+class HttpsTest(FreeboxTestCase):
     def setUp(self):
         # Listening on every address so 127.0.0.2, absent from the certificate, reaches it too.
-        self.sim = SimBox("ultra", tls=True, tls_bind="0.0.0.0").start()
+        self.sim = self.start_sim(SimBox("ultra", tls=True, tls_bind="0.0.0.0"))
         port = self.sim.https_port
         ca = os.path.join(PKI_DIR, "ca.pem")
         other = os.path.join(PKI_DIR, "other-ca.pem")
@@ -29,14 +30,8 @@ class HttpsTest(unittest.TestCase):
             box_block("wrongname", "https://127.0.0.2:%d" % port, '    CACertificate "%s"' % ca),
             box_block("noverify", "https://127.0.0.1:%d" % port, "    VerifyPeer false"),
         ]
-        self.daemon = Collectd("freebox-https", plugins=[build_plugin("freebox")], config=boxes_config(blocks),
-                               interval=0.5)
-        self.daemon.start()
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.sim.cleanup()
+        self.daemon = self.start_collectd(Collectd("freebox-https", plugins=[build_plugin("freebox")],
+                                                   config=boxes_config(blocks), interval=0.5))
 
     def test_verified_https(self):
         for box in ("trusted", "byname", "noverify"):

@@ -11,41 +11,21 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
-from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (GraphiteListener, SimBox, box_block, boxes_config, csv_names,  # noqa: E402
-                             expected_metrics, graphite_paths, latest_values, metrics_table, same_values)
+from freebox_support import (FreeboxTestCase, GraphiteListener, SimBox, csv_names, expected_metrics,  # noqa: E402
+                             graphite_paths, latest_values, metrics_table, same_values)
 
 MODELS = ["revolution", "mini4k", "mini4k-ftth", "delta", "pop", "ultra"]
 
 
-class FreeboxMetricsTest(unittest.TestCase):
+class FreeboxMetricsTest(FreeboxTestCase):
     @classmethod
     def setUpClass(cls):
         cls.table = metrics_table()
-        cls.sims = {}
-        cls.daemon = None
         cls.graphite = GraphiteListener()
-        try:
-            for model in MODELS:
-                cls.sims[model] = SimBox(model, frozen=True).start()
-            blocks = [box_block(model, sim.url, "    Timeout 2") for model, sim in cls.sims.items()]
-            cls.daemon = Collectd("freebox-metrics", plugins=[build_plugin("freebox")],
-                                  stock_plugins=("csv", "write_graphite"),
-                                  config=cls.graphite.config() + boxes_config(blocks), interval=0.5)
-            cls.daemon.start()
-            cls.expected = {model: expected_metrics(sim.snapshot()) for model, sim in cls.sims.items()}
-        except Exception:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.daemon:
-            cls.daemon.stop()
-            cls.daemon.cleanup()
-        for sim in cls.sims.values():
-            sim.cleanup()
-        cls.graphite.close()
+        cls.addClassCleanup(cls.graphite.close)
+        cls.start_boxes("freebox-metrics", {model: SimBox(model) for model in MODELS},
+                        config=cls.graphite.config(), stock_plugins=("csv", "write_graphite"))
+        cls.expected = {model: expected_metrics(sim.snapshot()) for model, sim in cls.sims.items()}
 
     def wait_for_all_values(self, model):
         expected = self.expected[model]

@@ -91,7 +91,7 @@ class RegisterTest(unittest.TestCase):
         job.wait_for_output("press")
         job.wait_for_output("s left")
         self.assertIsNone(job.process.poll(), "gave up before the key press")
-        box.control("press")
+        box.command("press")
         self.assertEqual(job.finish(), OK, job.text())
 
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
@@ -123,7 +123,7 @@ class RegisterTest(unittest.TestCase):
         daemon = Collectd("freebox-register", plugins=[build_plugin("freebox")], interval=0.5,
                           config=boxes_config(['  <Box "home">\n    CredentialsFile "%s"\n  </Box>' % path]))
         try:
-            with daemon:
+            with daemon:  # leaving it fails the test unless collectd exits with status 0
                 wait_rows_after(daemon, "home", "uptime-box", 0)
         finally:
             daemon.cleanup()

@@ -9,20 +9,16 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import SimBox, box_block, boxes_config, freebox_problems, now, wait_rows_after  # noqa: E402
+from freebox_support import (FreeboxTestCase, SimBox, box_block, boxes_config, freebox_problems, now,  # noqa: E402
+                             wait_rows_after)
 
 
-class SessionTest(unittest.TestCase):
+class SessionTest(FreeboxTestCase):
     def start(self, sim):
-        self.sim = sim.start()
-        self.daemon = Collectd("freebox-session", plugins=[build_plugin("freebox")],
-                               config=boxes_config([box_block("box", self.sim.url)]), interval=0.5)
-        self.daemon.start()
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.sim.cleanup()
+        self.sim = self.start_sim(sim)
+        self.daemon = self.start_collectd(Collectd("freebox-session", plugins=[build_plugin("freebox")],
+                                                   config=boxes_config([box_block("box", self.sim.url)]),
+                                                   interval=0.5))
 
     def polls(self):
         return len(self.daemon.csv_rows("freebox-box", "uptime-box"))
@@ -44,12 +40,12 @@ class SessionTest(unittest.TestCase):
         self.daemon.wait_for(lambda: self.polls() >= 2, 20, "first polls")
         self.assertEqual(self.sim.stats()["logins"], 1)
 
-        self.sim.control("expire-sessions")
+        self.sim.command("expire-sessions")
         expired = now()
         wait_rows_after(self.daemon, "box", "uptime-box", expired + 0.1)
         self.assertEqual(self.sim.stats()["logins"], 2)
 
-        self.sim.control("expire-sessions", {"error_code": "invalid_session"})
+        self.sim.command("expire-sessions", {"error_code": "invalid_session"})
         expired = now()
         wait_rows_after(self.daemon, "box", "uptime-box", expired + 0.1)
         self.assertEqual(self.sim.stats()["logins"], 3)

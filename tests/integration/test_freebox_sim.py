@@ -13,6 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
+from collectd_harness import wait_until  # noqa: E402
 from freebox_sim import PKI_DIR, FreeboxSim  # noqa: E402
 
 CA = os.path.join(PKI_DIR, "ca.pem")
@@ -39,17 +40,6 @@ def curl_json(url, **kwargs):
     if rc != 0:
         raise AssertionError("curl %s failed (%d)" % (url, rc))
     return status, json.loads(body)
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.05)
 
 
 class Client:
@@ -80,11 +70,11 @@ class Client:
 class FreeboxSimTest(unittest.TestCase):
     def sim(self, model, **kwargs):
         sim = FreeboxSim(model, **kwargs).start()
-        self.addCleanup(sim.stop)
+        self.addCleanup(sim.cleanup)
         return sim
 
     def test_register_login_and_every_endpoint_over_http_and_https(self):
-        sim = self.sim("ultra", tls=True, extra_args=["--frozen"])
+        sim = self.sim("ultra", tls=True, frozen=True)
         https = Client(sim.https_url, cacert=CA)
         self.assertEqual(https.discovery["box_model"], "fbxgw9-r1")
         self.assertEqual(https.discovery["api_version"], "16.0")
@@ -103,7 +93,7 @@ class FreeboxSimTest(unittest.TestCase):
         self.assertEqual(https.call("login/authorize/%d" % track)[1]["result"]["status"], "granted")
 
         self.assertEqual(https.login("fr.fbcqm.test", token)[0], 200)
-        http = Client(sim.http_url)
+        http = Client(sim.url)
         self.assertEqual(http.login("fr.fbcqm.test", token)[0], 200)
 
         snapshot = sim.snapshot()
@@ -137,8 +127,8 @@ class FreeboxSimTest(unittest.TestCase):
     def test_every_model(self):
         for model in MODELS:
             with self.subTest(model=model):
-                sim = self.sim(model, apps=[("app", "secret")], extra_args=["--frozen", "--switch-ports", "8"])
-                client = Client(sim.http_url)
+                sim = self.sim(model, apps=[("app", "secret")], frozen=True, extra_args=["--switch-ports", "8"])
+                client = Client(sim.url)
                 self.assertFalse(client.discovery["https_available"])
                 self.assertEqual(client.login("app", "secret")[0], 200)
                 snapshot = sim.snapshot()
@@ -152,7 +142,7 @@ class FreeboxSimTest(unittest.TestCase):
                 _, system = client.call("system/")
                 self.assertIn("sensors", system["result"])
                 # The same box through an old major: the flat format.
-                status, flat = curl_json(sim.http_url + "/api/v4/system/", session=client.session)
+                status, flat = curl_json(sim.url + "/api/v4/system/", session=client.session)
                 self.assertEqual(status, 200)
                 self.assertIn("fan_rpm", flat["result"])
                 self.assertEqual(flat["result"], sim.snapshot(major=4)["system/"])
@@ -160,7 +150,7 @@ class FreeboxSimTest(unittest.TestCase):
 
     def test_values_move_without_frozen(self):
         sim = self.sim("revolution", apps=[("app", "secret")])
-        client = Client(sim.http_url)
+        client = Client(sim.url)
         client.login("app", "secret")
         first = client.call("connection/xdsl/")[1]["result"]["status"]["uptime"]
         later = wait_until(lambda: (client.call("connection/xdsl/")[1]["result"]["status"]["uptime"] > first)
@@ -169,7 +159,7 @@ class FreeboxSimTest(unittest.TestCase):
 
     def test_registration_denied_and_timeout(self):
         sim = self.sim("delta", extra_args=["--register-mode", "press", "--register-timeout", "1"])
-        client = Client(sim.http_url)
+        client = Client(sim.url)
         request = {"app_id": "a", "app_name": "A", "app_version": "1", "device_name": "d"}
         track = client.call("login/authorize/", "POST", request)[1]["result"]["track_id"]
         self.assertEqual(sim.control("deny")[0], 200)
@@ -183,8 +173,8 @@ class FreeboxSimTest(unittest.TestCase):
         self.assertEqual((status, answer["error_code"]), (403, "new_apps_denied"))
 
     def test_faults_on_and_off(self):
-        sim = self.sim("mini4k", apps=[("app", "secret")], extra_args=["--frozen"])
-        client = Client(sim.http_url)
+        sim = self.sim("mini4k", apps=[("app", "secret")], frozen=True)
+        client = Client(sim.url)
         client.login("app", "secret")
         url = client.base + "connection/"
 
@@ -249,6 +239,9 @@ class FreeboxSimTest(unittest.TestCase):
         self.assertEqual(sim.control("expire-sessions")[0], 200)
         self.assertEqual(client.call("connection/")[1]["error_code"], "auth_required")
         client.login("app", "secret")
+        self.assertEqual(sim.control("expire-sessions", {})[0], 200)  # {} is the same as no body
+        self.assertEqual(client.call("connection/")[1]["error_code"], "auth_required")
+        client.login("app", "secret")
 
         # The line goes down and comes back.
         self.assertEqual(sim.control("wan", {"state": "down"})[0], 200)
@@ -275,7 +268,7 @@ class FreeboxSimTest(unittest.TestCase):
 
     def test_sigterm_while_a_request_hangs(self):
         sim = self.sim("pop", apps=[("app", "secret")])
-        client = Client(sim.http_url)
+        client = Client(sim.url)
         client.login("app", "secret")
         sim.fault("hang")
         held = subprocess.Popen(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
@@ -295,7 +288,7 @@ class FreeboxSimTest(unittest.TestCase):
         sim = self.sim("revolution")
         self.assertEqual(sim.control("fault", {"kind": "explode"})[0], 400)
         self.assertEqual(sim.control("fault", {"kind": "slow"})[0], 400)
-        self.assertEqual(curl(sim.http_url + "/__sim/clear", method="POST")[1], 200)
+        self.assertEqual(curl(sim.url + "/__sim/clear", method="POST")[1], 200)
         for args in (["--model", "v5"], ["--model", "pop", "--listen", "nowhere"],
                      ["--model", "pop", "--tls-listen", "127.0.0.1:0"],
                      ["--model", "pop", "--tls-listen", "127.0.0.1:0", "--tls-cert", "/nonexistent",

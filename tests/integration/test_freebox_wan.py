@@ -9,24 +9,17 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
-from freebox_support import (SimBox, box_block, boxes_config, expected_metrics, freebox_problems,  # noqa: E402
-                             latest_values, now, same_values, wait_rows_after)
+from freebox_support import (FreeboxTestCase, SimBox, box_block, boxes_config, expected_metrics,  # noqa: E402
+                             freebox_problems, latest_values, now, same_values, wait_rows_after)
 
 
-class WanTest(unittest.TestCase):
+class WanTest(FreeboxTestCase):
     def setUp(self):
-        self.xdsl = SimBox("revolution").start()
-        self.fibre = SimBox("ultra").start()
-        self.daemon = Collectd("freebox-wan", plugins=[build_plugin("freebox")], interval=0.5,
-                               config=boxes_config([box_block("xdsl", self.xdsl.url),
-                                                    box_block("fibre", self.fibre.url)]))
-        self.daemon.start()
-
-    def tearDown(self):
-        self.daemon.stop()
-        self.daemon.cleanup()
-        self.xdsl.cleanup()
-        self.fibre.cleanup()
+        self.xdsl = self.start_sim(SimBox("revolution"))
+        self.fibre = self.start_sim(SimBox("ultra"))
+        self.daemon = self.start_collectd(Collectd("freebox-wan", plugins=[build_plugin("freebox")], interval=0.5,
+                                                   config=boxes_config([box_block("xdsl", self.xdsl.url),
+                                                                        box_block("fibre", self.fibre.url)])))
 
     def settle(self, box, sim, checks):
         """Wait for a poll after the change, then compare with the simulator."""
@@ -43,18 +36,18 @@ class WanTest(unittest.TestCase):
         wait_rows_after(self.daemon, "xdsl", "bool-xdsl_showtime", 0)
         wait_rows_after(self.daemon, "fibre", "power-sfp_rx", 0)
 
-        self.xdsl.control("wan", {"state": "down"})
+        self.xdsl.command("wan", {"state": "down"})
         self.settle("xdsl", self.xdsl, {"bool-connection_up": [0], "bool-xdsl_showtime": [0]})
-        self.xdsl.control("wan", {"state": "up"})
+        self.xdsl.command("wan", {"state": "up"})
         self.settle("xdsl", self.xdsl, {"bool-connection_up": [1], "bool-xdsl_showtime": [1]})
 
-        self.fibre.control("wan", {"state": "backup"})
+        self.fibre.command("wan", {"state": "backup"})
         expected = self.settle("fibre", self.fibre, {"bool-connection_backup_4g": [1], "bool-lte_connected": [1],
                                                      "bool-connection_up": [1]})
         self.assertNotIn("power-sfp_rx", expected)  # no line statistics on the backup
         self.daemon.wait_for_log('box "fibre": line not available on this box (no line statistics for media '
                                  '"backup_4g")')
-        self.fibre.control("wan", {"state": "up"})
+        self.fibre.command("wan", {"state": "up"})
         self.settle("fibre", self.fibre, {"bool-connection_backup_4g": [0]})
         back = now()
         wait_rows_after(self.daemon, "fibre", "power-sfp_rx", back)

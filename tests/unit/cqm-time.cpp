@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <vector>
 
 #include "cqm/cqm_time.h"
 
@@ -72,9 +73,9 @@ TEST_CASE("a UTC day holds 864 samples starting at midnight", "[cqm-time]") {
 }
 
 TEST_CASE("day boundary in local time", "[cqm-time]") {
-  ScopedTimeZone zone("Europe/Paris"); /* UTC+1 in November */
+  ScopedTimeZone zone("Europe/Paris");                          /* UTC+1 in November */
   const std::int64_t lastOfDay = utc(2026, 11, 21, 22, 58, 20); /* 23:58:20 local */
-  const std::int64_t firstOfNext = utc(2026, 11, 21, 23, 0, 0);  /* 00:00:00 local */
+  const std::int64_t firstOfNext = utc(2026, 11, 21, 23, 0, 0); /* 00:00:00 local */
   CHECK(sampleIndex(firstOfNext) == sampleIndex(lastOfDay) + 1);
   CHECK(localDateOf(lastOfDay) == LocalDate{2026, 11, 21});
   CHECK(localDateOf(firstOfNext) == LocalDate{2026, 11, 22});
@@ -116,6 +117,40 @@ TEST_CASE("DST changes give 23 and 25-hour days", "[cqm-time]") {
   }
 }
 
+TEST_CASE("a local wall-clock time has zero, one or two Unix times", "[cqm-time]") {
+  using Times = std::vector<std::int64_t>;
+  SECTION("UTC: always exactly one") {
+    ScopedTimeZone zone("UTC");
+    CHECK(unixTimesOfLocal({2024, 2, 29}, 23, 59, 59) == Times{utc(2024, 2, 29, 23, 59, 59)});
+    CHECK(unixTimesOfLocal({1970, 1, 1}, 0, 0, 0) == Times{0});
+  }
+  SECTION("Europe/London: the spring gap and the repeated autumn hour") {
+    ScopedTimeZone zone("Europe/London");
+    CHECK(unixTimesOfLocal({2026, 3, 29}, 0, 59, 59) == Times{utc(2026, 3, 29, 0, 59, 59)});
+    CHECK(unixTimesOfLocal({2026, 3, 29}, 1, 30, 0).empty()); /* 01:00 GMT jumps to 02:00 BST */
+    CHECK(unixTimesOfLocal({2026, 3, 29}, 2, 0, 0) == Times{utc(2026, 3, 29, 1)});
+    CHECK(unixTimesOfLocal({2026, 10, 25}, 1, 30, 0) == Times{utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30)});
+    CHECK(unixTimesOfLocal({2026, 10, 25}, 2, 0, 0) == Times{utc(2026, 10, 25, 2)});
+    CHECK(unixTimesOfLocal({2026, 7, 1}, 12, 0, 0) == Times{utc(2026, 7, 1, 11)});
+  }
+  SECTION("Australia/Lord_Howe: a half-hour daylight-saving shift") {
+    ScopedTimeZone zone("Australia/Lord_Howe");
+    CHECK(unixTimesOfLocal({2026, 4, 5}, 1, 45, 0) == Times{utc(2026, 4, 4, 14, 45), utc(2026, 4, 4, 15, 15)});
+    CHECK(unixTimesOfLocal({2026, 4, 5}, 1, 15, 0) == Times{utc(2026, 4, 4, 14, 15)});
+  }
+  SECTION("Europe/Moscow 2014: a change of standard time repeats an hour too") {
+    ScopedTimeZone zone("Europe/Moscow"); /* 2014-10-26 02:00 MSK (+4) became 01:00 MSK (+3), no DST flag */
+    CHECK(unixTimesOfLocal({2014, 10, 26}, 1, 30, 0) == Times{utc(2014, 10, 25, 21, 30), utc(2014, 10, 25, 22, 30)});
+  }
+  SECTION("impossible dates and times have none") {
+    ScopedTimeZone zone("UTC");
+    CHECK(unixTimesOfLocal({2023, 2, 29}, 0, 0, 0).empty());
+    CHECK(unixTimesOfLocal({2024, 1, 1}, 24, 0, 0).empty());
+    CHECK(unixTimesOfLocal({2024, 1, 1}, 0, 60, 0).empty());
+    CHECK(unixTimesOfLocal({2024, 1, 1}, 0, 0, -1).empty());
+  }
+}
+
 TEST_CASE("odd offsets stay aligned", "[cqm-time]") {
   ScopedTimeZone zone("Asia/Kathmandu"); /* UTC+5:45 */
   const SampleRange day = samplesOfLocalDay({2026, 11, 21});
@@ -138,8 +173,8 @@ TEST_CASE("dates parse in every FireBrick spelling and are validated", "[cqm-tim
   CHECK(parseDate("2026-11/21") == LocalDate{2026, 11, 21});
   CHECK(parseDate("2026/11-21") == LocalDate{2026, 11, 21});
   CHECK(parseDate("2024-02-29").has_value());
-  const char *bad[] = {"2023-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01", "26-11-21",
-                       "2026-11-21x", "2026_11_21", "abcd-ef-gh", "", "1969-12-31", "2026-11-2 ", "+026-11-21"};
+  const char *bad[] = {"2023-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01",  "26-11-21",  "2026-11-21x",
+                       "2026_11_21", "abcd-ef-gh", "",           "1969-12-31", "2026-11-2 ", "+026-11-21"};
   for (const char *text : bad) {
     INFO(text);
     CHECK_FALSE(parseDate(text).has_value());

@@ -135,6 +135,39 @@ TEST_CASE("a server that hangs hits the total timeout", "[http]") {
   CHECK(client.get(server->baseUrl() + "/ok").ok());
 }
 
+TEST_CASE("a per-call budget cuts one request short of the client's timeout", "[http]") {
+  Gate gate;
+  auto server = startServer(gate);
+  ClientOptions options;
+  options.totalTimeout = 10s; /* far above the budget: the budget must be what ends the call */
+  Client client(options);
+  const auto start = std::chrono::steady_clock::now();
+  auto result = client.get(server->baseUrl() + "/hang", {}, 200ms);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  gate.open();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().kind == ErrorKind::Timeout);
+  CHECK(elapsed >= 150ms);
+  CHECK(elapsed < 2s);
+  /* The budget was for that call only. */
+  auto echo = client.post(server->baseUrl() + "/echo", "b", "text/plain", {}, 5s);
+  REQUIRE(echo.ok());
+  CHECK(echo.value().body.rfind("POST b", 0) == 0);
+}
+
+TEST_CASE("an exhausted budget fails at once without contacting the server", "[http]") {
+  Gate gate;
+  auto server = startServer(gate);
+  Client client;
+  for (auto budget : {0ms, -5ms}) {
+    auto result = client.get(server->baseUrl() + "/ok", {}, budget);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().kind == ErrorKind::Timeout);
+  }
+  CHECK(server->connectionsAccepted() == 0);
+  gate.open();
+}
+
 TEST_CASE("responses above the size cap are refused", "[http]") {
   Gate gate;
   auto server = startServer(gate);

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "cqm/graph_name.h"
+#include "cqm/store/le_bytes.h"
 #include "cqm/store/sys_error.h"
 
 namespace fbcqm::cqm::store_detail {
@@ -32,51 +33,8 @@ constexpr std::size_t kLastIndexAt = 72;
 constexpr std::size_t kFirstIndexAt = 80;
 constexpr std::size_t kKindAt = 88;
 
-void putLe(std::uint8_t *p, std::uint64_t value, std::size_t bytes) {
-  for (std::size_t i = 0; i < bytes; ++i)
-    p[i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
-std::uint64_t getLe(const std::uint8_t *p, std::size_t bytes) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < bytes; ++i)
-    value |= std::uint64_t{p[i]} << (8 * i);
-  return value;
-}
-
 std::uint32_t headerCrc(const std::uint8_t *header) {
   return static_cast<std::uint32_t>(crc32(0L, header, static_cast<uInt>(kHeaderCrcAt)));
-}
-
-/* Mutable fields: the little-endian bytes go through one aligned atomic word. */
-std::uint64_t atomicLoad64(const std::uint8_t *p) {
-  const std::uint64_t raw = __atomic_load_n(reinterpret_cast<const std::uint64_t *>(p), __ATOMIC_ACQUIRE);
-  std::uint8_t bytes[8];
-  std::memcpy(bytes, &raw, 8);
-  return getLe(bytes, 8);
-}
-
-void atomicStore64(std::uint8_t *p, std::uint64_t value) {
-  std::uint8_t bytes[8];
-  putLe(bytes, value, 8);
-  std::uint64_t raw;
-  std::memcpy(&raw, bytes, 8);
-  __atomic_store_n(reinterpret_cast<std::uint64_t *>(p), raw, __ATOMIC_RELEASE);
-}
-
-std::uint32_t atomicLoad32(const std::uint8_t *p) {
-  const std::uint32_t raw = __atomic_load_n(reinterpret_cast<const std::uint32_t *>(p), __ATOMIC_ACQUIRE);
-  std::uint8_t bytes[4];
-  std::memcpy(bytes, &raw, 4);
-  return static_cast<std::uint32_t>(getLe(bytes, 4));
-}
-
-void atomicStore32(std::uint8_t *p, std::uint32_t value) {
-  std::uint8_t bytes[4];
-  putLe(bytes, value, 4);
-  std::uint32_t raw;
-  std::memcpy(&raw, bytes, 4);
-  __atomic_store_n(reinterpret_cast<std::uint32_t *>(p), raw, __ATOMIC_RELEASE);
 }
 
 bool validKind(std::uint32_t kind) { return kind >= 1 && kind <= 3; }
@@ -156,20 +114,22 @@ std::string HeaderView::name() const {
 }
 
 std::int64_t HeaderView::lastUpdateUnix() const {
-  return static_cast<std::int64_t>(atomicLoad64(base_ + kLastUpdateAt));
+  return static_cast<std::int64_t>(atomicLoadLe<std::uint64_t>(base_ + kLastUpdateAt));
 }
-std::uint64_t HeaderView::lastIndex() const { return atomicLoad64(base_ + kLastIndexAt); }
-std::uint64_t HeaderView::firstIndex() const { return atomicLoad64(base_ + kFirstIndexAt); }
+std::uint64_t HeaderView::lastIndex() const { return atomicLoadLe<std::uint64_t>(base_ + kLastIndexAt); }
+std::uint64_t HeaderView::firstIndex() const { return atomicLoadLe<std::uint64_t>(base_ + kFirstIndexAt); }
 GraphKind HeaderView::kind() const {
-  const std::uint32_t kind = atomicLoad32(base_ + kKindAt);
+  const std::uint32_t kind = atomicLoadLe<std::uint32_t>(base_ + kKindAt);
   return validKind(kind) ? static_cast<GraphKind>(kind) : GraphKind::Both;
 }
 void HeaderView::setLastUpdateUnix(std::int64_t t) {
-  atomicStore64(base_ + kLastUpdateAt, static_cast<std::uint64_t>(t));
+  atomicStoreLe<std::uint64_t>(base_ + kLastUpdateAt, static_cast<std::uint64_t>(t));
 }
-void HeaderView::setLastIndex(std::uint64_t i) { atomicStore64(base_ + kLastIndexAt, i); }
-void HeaderView::setFirstIndex(std::uint64_t i) { atomicStore64(base_ + kFirstIndexAt, i); }
-void HeaderView::setKind(GraphKind kind) { atomicStore32(base_ + kKindAt, static_cast<std::uint32_t>(kind)); }
+void HeaderView::setLastIndex(std::uint64_t i) { atomicStoreLe<std::uint64_t>(base_ + kLastIndexAt, i); }
+void HeaderView::setFirstIndex(std::uint64_t i) { atomicStoreLe<std::uint64_t>(base_ + kFirstIndexAt, i); }
+void HeaderView::setKind(GraphKind kind) {
+  atomicStoreLe<std::uint32_t>(base_ + kKindAt, static_cast<std::uint32_t>(kind));
+}
 
 std::uint64_t HeaderView::oldestReadable() const {
   const std::uint64_t last = lastIndex();
@@ -258,6 +218,19 @@ fbcqm::Result<Mapping, StoreError> openGraphFile(int graphsDirFd, std::string_vi
   if (!problem.empty()) {
     close(fd);
     return fbcqm::fail(makeError(StoreErrorKind::Corrupt, "graph file " + path + " is corrupt: " + problem));
+  }
+  if (access == Access::ReadWrite) {
+    /*
+     * A file copied sparse (cp --sparse, rsync -S, a backup restore) has holes:
+     * the first store into a hole needs a new block, and on a full disk the
+     * kernel answers with SIGBUS. Allocating every block now turns that into an
+     * error value; on a file whose blocks all exist it allocates nothing.
+     */
+    const int allocated = posix_fallocate(fd, 0, st.st_size);
+    if (allocated != 0) {
+      close(fd);
+      return fbcqm::fail(systemError(allocated, "cannot allocate the blocks of graph file", path));
+    }
   }
   const std::size_t length = access == Access::HeaderOnly ? kHeaderBytes : static_cast<std::size_t>(st.st_size);
   const int protection = access == Access::ReadWrite ? PROT_READ | PROT_WRITE : PROT_READ;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "cqm/store/le_bytes.h"
 #include "cqm/store/store_types.h"
 
 namespace fbcqm::cqm::store_detail {
@@ -32,31 +33,8 @@ constexpr std::uint8_t kOfflineMask = 0x7f;
 constexpr int kLoadAttempts = 200;
 constexpr int kSpinsBeforeYield = 16;
 
-void putLe(std::uint8_t *p, std::uint64_t value, std::size_t bytes) {
-  for (std::size_t i = 0; i < bytes; ++i)
-    p[i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
-std::uint64_t getLe(const std::uint8_t *p, std::size_t bytes) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < bytes; ++i)
-    value |= std::uint64_t{p[i]} << (8 * i);
-  return value;
-}
-
 std::uint32_t payloadCrc(const std::uint8_t image[kSlotBytes]) {
   return static_cast<std::uint32_t>(crc32(0L, image + kFlagsAt, static_cast<uInt>(kCrcAt - kFlagsAt)));
-}
-
-/* Words are copied as bytes, so the file's byte order does not depend on the host's. */
-std::uint32_t *wordAt(std::uint8_t *slot, std::size_t k) { return reinterpret_cast<std::uint32_t *>(slot + 4 * k); }
-const std::uint32_t *wordAt(const std::uint8_t *slot, std::size_t k) {
-  return reinterpret_cast<const std::uint32_t *>(slot + 4 * k);
-}
-std::uint32_t wordOf(const std::uint8_t *image, std::size_t k) {
-  std::uint32_t w;
-  std::memcpy(&w, image + 4 * k, 4);
-  return w;
 }
 
 bool allZero(const std::uint8_t *p, std::size_t n) {
@@ -117,47 +95,38 @@ SlotState decodeSlot(const std::uint8_t image[kSlotBytes], Sample &out) {
 
 void publishSlot(std::uint8_t *slot, const std::uint8_t image[kSlotBytes]) {
   std::uint8_t word0[4];
-  const std::uint32_t current = __atomic_load_n(wordAt(slot, 0), __ATOMIC_RELAXED);
-  std::memcpy(word0, &current, 4);
+  atomicCopyOut<std::uint32_t>(slot, word0, __ATOMIC_RELAXED);
   /* An odd sequence left by a writer that died mid-write is reused as is. */
-  std::uint16_t sequence = static_cast<std::uint16_t>(word0[0] | (word0[1] << 8));
+  std::uint16_t sequence = slotSequence(word0);
   if ((sequence & 1) == 0)
     ++sequence;
-  word0[0] = static_cast<std::uint8_t>(sequence);
-  word0[1] = static_cast<std::uint8_t>(sequence >> 8);
-  std::uint32_t opening;
-  std::memcpy(&opening, word0, 4);
-  __atomic_store_n(wordAt(slot, 0), opening, __ATOMIC_RELAXED);
+  putLe(word0, sequence, 2);
+  atomicCopyIn<std::uint32_t>(slot, word0, __ATOMIC_RELAXED);
   std::atomic_thread_fence(std::memory_order_release);
 
   for (std::size_t k = 1; k < kSlotWords; ++k)
-    __atomic_store_n(wordAt(slot, k), wordOf(image, k), __ATOMIC_RELAXED);
+    atomicCopyIn<std::uint32_t>(slot + 4 * k, image + 4 * k, __ATOMIC_RELAXED);
 
   ++sequence; /* even again: published */
-  word0[0] = static_cast<std::uint8_t>(sequence);
-  word0[1] = static_cast<std::uint8_t>(sequence >> 8);
+  putLe(word0, sequence, 2);
   word0[2] = image[2];
   word0[3] = image[3];
-  std::uint32_t closing;
-  std::memcpy(&closing, word0, 4);
-  __atomic_store_n(wordAt(slot, 0), closing, __ATOMIC_RELEASE);
+  atomicCopyIn<std::uint32_t>(slot, word0, __ATOMIC_RELEASE);
 }
 
 SlotState loadSlotImage(const std::uint8_t *slot, std::uint8_t image[kSlotBytes]) {
   for (int attempt = 0; attempt < kLoadAttempts; ++attempt) {
     if (attempt >= kSpinsBeforeYield)
       sched_yield();
-    const std::uint32_t before = __atomic_load_n(wordAt(slot, 0), __ATOMIC_ACQUIRE);
-    std::memcpy(image, &before, 4);
+    atomicCopyOut<std::uint32_t>(slot, image, __ATOMIC_ACQUIRE);
     if (slotSequence(image) & 1)
       continue;
-    for (std::size_t k = 1; k < kSlotWords; ++k) {
-      const std::uint32_t w = __atomic_load_n(wordAt(slot, k), __ATOMIC_RELAXED);
-      std::memcpy(image + 4 * k, &w, 4);
-    }
+    for (std::size_t k = 1; k < kSlotWords; ++k)
+      atomicCopyOut<std::uint32_t>(slot + 4 * k, image + 4 * k, __ATOMIC_RELAXED);
     std::atomic_thread_fence(std::memory_order_acquire);
-    const std::uint32_t after = __atomic_load_n(wordAt(slot, 0), __ATOMIC_RELAXED);
-    if (after == before) {
+    std::uint8_t after[4];
+    atomicCopyOut<std::uint32_t>(slot, after, __ATOMIC_RELAXED);
+    if (std::memcmp(after, image, 4) == 0) {
       Sample ignored;
       return decodeSlot(image, ignored);
     }

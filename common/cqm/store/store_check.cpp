@@ -2,6 +2,7 @@
 #include "cqm/store/store_check.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -32,34 +33,51 @@ const char *verdictName(GraphCheck::Verdict verdict) {
 
 namespace {
 
+enum class SlotVerdict { Empty, Present, Interrupted, Bad };
+
+/*
+ * Bad: fails its checksum (or holds impossible values), or is a valid sample
+ * in the wrong place of the ring. Interrupted: left mid-write, not damage.
+ */
+SlotVerdict classifySlot(const std::uint8_t *slot, std::uint64_t position, std::uint64_t retention) {
+  std::uint8_t image[kSlotBytes];
+  const SlotState state = loadSlotImage(slot, image);
+  Sample sample;
+  switch (state) {
+  case SlotState::Empty:
+    return SlotVerdict::Empty;
+  case SlotState::Interrupted:
+    return SlotVerdict::Interrupted;
+  case SlotState::Damaged:
+    return SlotVerdict::Bad;
+  case SlotState::Present:
+    break;
+  }
+  if (decodeSlot(image, sample) == SlotState::Present &&
+      static_cast<std::uint64_t>(sample.index) % retention != position)
+    return SlotVerdict::Bad;
+  return SlotVerdict::Present;
+}
+
+std::uint8_t *slotAt(const Mapping &map, std::uint64_t position) {
+  return map.data() + kHeaderBytes + position * kStoredSampleBytes;
+}
+
 void checkSlots(const Mapping &map, GraphCheck &check) {
-  const HeaderView header = map.header();
-  const std::uint64_t retention = header.retention();
-  std::uint64_t firstBad = 0;
+  const std::uint64_t retention = map.header().retention();
   bool anyBad = false;
+  std::uint64_t firstBad = 0;
   for (std::uint64_t position = 0; position < retention; ++position) {
-    std::uint8_t image[kSlotBytes];
-    const std::uint8_t *slot = map.data() + kHeaderBytes + position * kStoredSampleBytes;
-    const SlotState state = loadSlotImage(slot, image);
-    Sample sample;
-    if (state == SlotState::Present && decodeSlot(image, sample) == SlotState::Present &&
-        static_cast<std::uint64_t>(sample.index) % retention != position) {
-      ++check.damaged; /* a valid sample in the wrong place: the ring layout is broken */
-      if (!anyBad)
-        firstBad = position;
-      anyBad = true;
-      continue;
-    }
-    switch (state) {
-    case SlotState::Empty:
+    switch (classifySlot(slotAt(map, position), position, retention)) {
+    case SlotVerdict::Empty:
       break;
-    case SlotState::Present:
+    case SlotVerdict::Present:
       ++check.samples;
       break;
-    case SlotState::Interrupted:
+    case SlotVerdict::Interrupted:
       ++check.interrupted;
       break;
-    case SlotState::Damaged:
+    case SlotVerdict::Bad:
       ++check.damaged;
       if (!anyBad)
         firstBad = position;
@@ -71,6 +89,25 @@ void checkSlots(const Mapping &map, GraphCheck &check) {
     check.verdict = GraphCheck::Verdict::Damaged;
     check.problem = std::to_string(check.damaged) + " damaged sample(s), first in slot " + std::to_string(firstBad);
   }
+}
+
+/*
+ * Empties every bad slot of a writable mapping (the writer lock is held, so
+ * nothing else writes; readers see the old or the empty slot, through the
+ * seqlock). What a bad slot held was unreadable anyway: the rest of the
+ * graph's history stays. Returns how many slots were emptied.
+ */
+std::uint64_t clearBadSlots(const Mapping &map) {
+  const std::uint64_t retention = map.header().retention();
+  const std::uint8_t empty[kSlotBytes] = {};
+  std::uint64_t cleared = 0;
+  for (std::uint64_t position = 0; position < retention; ++position) {
+    if (classifySlot(slotAt(map, position), position, retention) != SlotVerdict::Bad)
+      continue;
+    publishSlot(slotAt(map, position), empty);
+    ++cleared;
+  }
+  return cleared;
 }
 
 } // namespace
@@ -135,6 +172,17 @@ fbcqm::Result<CheckReport, StoreError> checkStore(const std::string &dirIn, cons
     report.interrupted += check.interrupted;
     if (check.verdict == GraphCheck::Verdict::Ok) {
       ++report.graphsOk;
+    } else if (options.setAside && check.verdict == GraphCheck::Verdict::Damaged) {
+      auto writable = openGraphFile(graphsFd, graphsPath, check.name, Access::ReadWrite);
+      if (!writable.ok()) {
+        failure = writable.error();
+        return false;
+      }
+      check.clearedSlots = clearBadSlots(writable.value());
+      if (msync(writable.value().data(), writable.value().size(), MS_SYNC) != 0) {
+        failure = systemError(errno, "cannot write back repaired graph file", check.path);
+        return false;
+      }
     } else if (options.setAside) {
       auto aside = setAsideFile(graphsFd, corruptFd.get(), dir, file, now);
       if (!aside.ok()) {

@@ -32,6 +32,14 @@ constexpr std::uint64_t kMaxStoredBitsPerSecond = (std::uint64_t{1} << 40) - 1;
 /* Sample indexes the store accepts: 1 .. 2^32-1 (1970-01-01 00:01:40 .. year 15579). */
 constexpr std::int64_t kMinStoredIndex = 1;
 constexpr std::int64_t kMaxStoredIndex = 0xFFFFFFFFll;
+/*
+ * How far ahead of the writer's clock a sample may start: the sample under
+ * way (sampleIndex(now)) plus this many. One sample (100 to 200 s) absorbs the
+ * clock skew between a data source and the writer's host; anything further is
+ * refused, because a single sample years ahead would become the graph's newest
+ * and push every real sample out of its retention.
+ */
+constexpr std::int64_t kMaxSamplesAhead = 1;
 
 struct StoreOptions {
   std::string dir; /* store directory; the writer creates it (one level) when missing */

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -58,6 +59,12 @@ struct StoreWriter::Impl {
   std::string graphsPath;
   std::string tmpPath;
   UniqueFd storeFd, lockFd, graphsFd, tmpFd, corruptFd;
+  /* Identities of graphs/, tmp/ and corrupt/ at open(), to notice the store being removed or replaced. */
+  struct Identity {
+    dev_t device = 0;
+    ino_t inode = 0;
+  };
+  Identity graphsId, tmpId, corruptId;
   std::size_t shardCapacity = 1;
   std::atomic<std::uint64_t> tmpCounter{0};
   std::atomic<bool> evictedDirty{false};
@@ -66,6 +73,54 @@ struct StoreWriter::Impl {
   std::int64_t now() const { return options.clock ? options.clock() : static_cast<std::int64_t>(std::time(nullptr)); }
 
   Shard &shardOf(const std::string &name) { return shards[std::hash<std::string>{}(name) % kShards]; }
+
+  /*
+   * NotAStore when DIR/<sub> is no longer the directory this writer opened:
+   * removed, renamed away, or replaced (a restore, rm -rf and a new store).
+   * The writer's descriptors and mappings then point at files outside the
+   * store, and only reopening the store can help.
+   */
+  StoreStatus checkInPlace(const char *sub, const Identity &opened) const {
+    const std::string path = options.dir + "/" + sub;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      const int err = errno;
+      if (err != ENOENT && err != ENOTDIR)
+        return fbcqm::fail(systemError(err, "cannot check store directory", path));
+      return fbcqm::fail(
+          StoreError{StoreErrorKind::NotAStore, err,
+                     "store " + options.dir + " is gone (" + path + " no longer exists): the store must be reopened"});
+    }
+    if (st.st_dev != opened.device || st.st_ino != opened.inode)
+      return fbcqm::fail(makeError(StoreErrorKind::NotAStore,
+                                   "store " + options.dir + " was replaced (" + path +
+                                       " is not the directory opened by this writer): the store must be reopened"));
+    return Done{};
+  }
+
+  /* graphs/ only: one stat, on every call that touches graphs (the path runs through DIR itself). */
+  StoreStatus checkGraphsInPlace() const { return checkInPlace(kGraphsDir, graphsId); }
+
+  /* The whole layout, when an operation failed: was the failure the store going away? */
+  StoreStatus checkLayoutInPlace() const {
+    for (const auto &[sub, id] : {std::pair{kGraphsDir, &graphsId}, {kTmpDir, &tmpId}, {kCorruptDir, &corruptId}}) {
+      auto checked = checkInPlace(sub, *id);
+      if (!checked.ok())
+        return checked;
+    }
+    return Done{};
+  }
+
+  /* A failed operation's error, or NotAStore when the reason is that the store went away. */
+  StoreError explain(StoreError error) const {
+    auto layout = checkLayoutInPlace();
+    if (!layout.ok() && layout.error().kind == StoreErrorKind::NotAStore) {
+      StoreError gone = layout.error();
+      gone.message += " (" + error.message + ")";
+      return gone;
+    }
+    return error;
+  }
 
   std::string tmpName(const std::string &name) {
     return graphFileName(name) + "." + std::to_string(getpid()) + "." + std::to_string(++tmpCounter);
@@ -266,6 +321,14 @@ fbcqm::Result<std::unique_ptr<StoreWriter>, StoreError> StoreWriter::open(StoreO
       return fbcqm::fail(opened.error());
     *fd = std::move(opened.value());
   }
+  const std::pair<const UniqueFd *, Impl::Identity *> identities[] = {
+      {&impl->graphsFd, &impl->graphsId}, {&impl->tmpFd, &impl->tmpId}, {&impl->corruptFd, &impl->corruptId}};
+  for (const auto &[fd, id] : identities) {
+    struct stat st;
+    if (fstat(fd->get(), &st) != 0)
+      return fbcqm::fail(systemError(errno, "cannot stat a directory of store", options.dir));
+    *id = Impl::Identity{st.st_dev, st.st_ino};
+  }
   impl->graphsPath = options.dir + "/" + kGraphsDir;
   impl->tmpPath = options.dir + "/" + kTmpDir;
   /* Files a crashed writer was building: incomplete by definition. */
@@ -293,13 +356,21 @@ fbcqm::Result<WriteOutcome, StoreError> StoreWriter::write(std::string_view grap
         makeError(StoreErrorKind::InvalidArgument, "inconsistent sample for graph " + quoted(graphName) +
                                                        " (more failed polls than sent, or more than 100 s off-line)"));
   Impl &impl = *impl_;
+  const std::int64_t newestAccepted = sampleIndex(impl.now()) + kMaxSamplesAhead;
+  if (sample.index > newestAccepted)
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
+                                 "sample at " + describeIndex(sample.index) + " for graph " + quoted(graphName) +
+                                     " is in the future (newest accepted now: " + describeIndex(newestAccepted) +
+                                     "); check the clock of the value's source"));
+  if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
+    return fbcqm::fail(inPlace.error());
   const std::string name(graphName);
   Shard &shard = impl.shardOf(name);
   std::lock_guard<std::mutex> guard(shard.mutex);
   WriteOutcome outcome;
   auto acquired = impl.acquire(shard, name, kind, outcome);
   if (!acquired.ok())
-    return fbcqm::fail(acquired.error());
+    return fbcqm::fail(impl.explain(acquired.error()));
   OpenGraph &graph = *acquired.value();
   HeaderView header = graph.map.header();
   const std::uint64_t index = static_cast<std::uint64_t>(sample.index);
@@ -333,6 +404,8 @@ fbcqm::Result<WriteOutcome, StoreError> StoreWriter::write(std::string_view grap
 
 StoreStatus StoreWriter::flush() {
   Impl &impl = *impl_;
+  if (auto inPlace = impl.checkLayoutInPlace(); !inPlace.ok())
+    return inPlace;
   std::optional<StoreError> firstError;
   for (Shard &shard : impl.shards) {
     std::lock_guard<std::mutex> guard(shard.mutex);
@@ -356,6 +429,8 @@ StoreStatus StoreWriter::remove(std::string_view graphName) {
   if (!isValidGraphName(graphName))
     return fbcqm::fail(makeError(StoreErrorKind::InvalidName, "invalid graph name " + quoted(graphName)));
   Impl &impl = *impl_;
+  if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
+    return inPlace;
   const std::string name(graphName);
   Shard &shard = impl.shardOf(name);
   std::lock_guard<std::mutex> guard(shard.mutex);
@@ -373,6 +448,8 @@ StoreStatus StoreWriter::remove(std::string_view graphName) {
 
 fbcqm::Result<std::uint64_t, StoreError> StoreWriter::removeStale(std::int64_t nowUnix) {
   Impl &impl = *impl_;
+  if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
+    return fbcqm::fail(inPlace.error());
   std::uint64_t removed = 0;
   std::optional<StoreError> firstError;
   auto listed = forEachFile(impl.graphsFd.get(), impl.graphsPath, [&](const char *file) {

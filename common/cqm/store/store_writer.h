@@ -17,9 +17,23 @@
  *  - A reader never blocks the writer (there is no lock between them).
  *  - Files are preallocated (posix_fallocate), so a full disk is reported by
  *    write() as StoreErrorKind::NoSpace when a graph is created or resized;
- *    writing into existing graphs never needs new disk space.
+ *    writing into existing graphs never needs new disk space. A graph file
+ *    made sparse behind the store's back (copied with holes) is allocated
+ *    again when it is opened for writing: NoSpace then too, never SIGBUS.
  *  - A graph file failing verification is renamed into DIR/corrupt/ and a new
  *    one created; it is never overwritten.
+ *
+ * Which errors mean "reopen the store": NotAStore, from write(), flush(),
+ * remove() or removeStale(). The writer checks on every call that DIR/graphs
+ * is still the directory it opened (one stat()), and after a failure also
+ * DIR/tmp and DIR/corrupt; NotAStore says DIR or one of them was removed,
+ * renamed away or replaced (rm -rf, a backup restored in its place). Its
+ * descriptors and mappings then lead outside the store, so every later call
+ * fails the same way: destroy this writer and open() again (which re-creates
+ * a missing directory and takes the lock of the new one). No other error
+ * needs that: InvalidName, InvalidArgument and OutOfRetention concern one
+ * sample; NoSpace, Permission, Io and Corrupt concern one graph or one call,
+ * and the same writer succeeds once their cause is gone.
  */
 #pragma once
 
@@ -59,10 +73,16 @@ public:
    * same index as a stored one replaces it (so an open sample can be
    * rewritten as it accumulates). The graph's kind becomes `kind`. Values
    * above the on-disk limits (store_types.h) are saturated.
-   * Cost (tests/bench/cqm_store): about 1 us when the graph is mapped, 25 us
-   * when it must be reopened (more graphs than maxOpenGraphs), 100 us to
+   * Cost (tests/bench/cqm_store): 1.5 to 2 us when the graph is mapped, 25 us
+   * when it must be reopened (more graphs than maxOpenGraphs), about 100 us to
    * create one: write a sample when it completes (and on flush), not per value.
-   * Errors: InvalidName, InvalidArgument (index out of range, kind invalid),
+   * A sample starting later than the sample under way by the writer's clock
+   * plus kMaxSamplesAhead (store_types.h: one sample of clock skew) is
+   * refused with InvalidArgument and changes nothing: one value years ahead
+   * would otherwise become the graph's newest and make every real sample
+   * after it OutOfRetention.
+   * Errors: InvalidName, InvalidArgument (index out of range or in the
+   * future, kind invalid),
    * OutOfRetention (older than lastIndex - retention + 1), NoSpace,
    * Permission, Io; Corrupt only when a corrupt file cannot be set aside.
    */

@@ -2,23 +2,14 @@
 #include "lib/api_client.h"
 
 #include "crypto/digest.h"
-#include "lib/json_body.h"
+#include "json/json_writer.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
 namespace {
 
 constexpr std::size_t kMaxTokenLength = 512;
-
-bool tokenLike(std::string_view token) {
-  if (token.empty() || token.size() > kMaxTokenLength)
-    return false;
-  for (char c : token) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -69,11 +60,31 @@ void ApiClient::reset() {
   sessionHeader_.clear();
 }
 
-ApiResult<Discovery> ApiClient::discover() {
+http::Result<http::Response> ApiClient::send(const std::string &url, const std::string *postBody,
+                                             const std::vector<std::string> &headers) {
+  http::Client::Budget budget;
+  if (deadline_)
+    budget = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
   ++requests_;
-  auto response = http_.get(rootUrl_ + "/api_version");
+  auto response =
+      postBody ? http_.post(url, *postBody, "application/json", headers, budget) : http_.get(url, headers, budget);
+  /* If this call times out, whose timeout was it? The deadline's, when it left the call less
+   * than half the time a request may take; a call that had (about) its whole timeout and got
+   * no answer is a box not answering, however much of the poll was left. */
+  lastCallCutShort_ = budget && *budget * 2 < http_.options().totalTimeout;
+  return response;
+}
+
+ApiError ApiClient::transportError(const http::Error &error) const {
+  ApiError api = ApiError::fromHttp(error);
+  api.deadlineReached = error.kind == http::ErrorKind::Timeout && lastCallCutShort_;
+  return api;
+}
+
+ApiResult<Discovery> ApiClient::discover() {
+  auto response = send(rootUrl_ + "/api_version", nullptr, {});
   if (!response.ok())
-    return fail(ApiError::fromHttp(response.error()));
+    return fail(transportError(response.error()));
   auto parsed = parseDiscovery(response.value().body);
   if (!parsed.ok())
     return fail(ApiError::malformed(parsed.error()));
@@ -99,15 +110,14 @@ ApiResult<ApiReply> ApiClient::request(const std::string &path, const std::strin
   std::vector<std::string> headers;
   if (authenticated)
     headers.push_back(sessionHeader_);
-  ++requests_;
-  auto response = postBody ? http_.post(url, *postBody, "application/json", headers) : http_.get(url, headers);
+  auto response = send(url, postBody, headers);
   if (response.ok())
     return parseEnvelope(response.value().body, response.value().status);
   const http::Error &error = response.error();
   /* Freebox errors (403 auth_required, 404 ...) carry an envelope in the body. */
   if (error.kind == http::ErrorKind::HttpStatus)
     return parseEnvelope(error.body, error.status);
-  return fail(ApiError::fromHttp(error));
+  return fail(transportError(error));
 }
 
 ApiResult<ApiReply> ApiClient::get(const std::string &path) {
@@ -153,14 +163,14 @@ ApiResult<SessionInfo> ApiClient::openSession() {
     return fail(ApiError::malformed("login: no usable challenge"));
 
   const std::string password = crypto::hmacSha1Hex(credentials_.appToken, challenge.value());
-  const std::string body = JsonObjectBuilder().add("app_id", credentials_.appId).add("password", password).finish();
+  const std::string body = json::ObjectWriter().add("app_id", credentials_.appId).add("password", password).finish();
   auto sessionReply = request("login/session/", &body, false);
   ++logins_;
   if (!sessionReply.ok())
     return fail(sessionReply.error());
   const json::Value result = sessionReply.value().result();
   auto token = result.getString("session_token");
-  if (!token.ok() || !tokenLike(token.value()))
+  if (!token.ok() || !isToken(token.value(), kMaxTokenLength))
     return fail(ApiError::malformed("login: no usable session_token"));
   sessionHeader_ = "X-Fbx-App-Auth: " + std::string(token.value());
 
@@ -177,10 +187,8 @@ void ApiClient::logout() {
     return;
   const std::string empty = "{}";
   auto base = ensureApiBase();
-  if (base.ok()) {
-    ++requests_;
-    (void)http_.post(base.value() + "login/logout/", empty, "application/json", {sessionHeader_});
-  }
+  if (base.ok())
+    (void)send(base.value() + "login/logout/", &empty, {sessionHeader_});
   sessionHeader_.clear();
 }
 

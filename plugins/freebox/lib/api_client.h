@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,8 +49,19 @@ ApiResult<ApiReply> parseEnvelope(std::string_view body, long httpStatus);
 
 class ApiClient {
 public:
+  using Clock = std::chrono::steady_clock;
+
   /* rootUrl as returned by normaliseRootUrl(). */
   ApiClient(std::string rootUrl, http::ClientOptions options);
+
+  /* Until clearDeadline(), every HTTP call (discovery, each login step, the
+   * request, its retry) gets only the time left before `deadline`, and none
+   * is sent once it has passed: they fail with a transport Timeout, marked
+   * deadlineReached when the deadline cut the call short. A poll then ends on
+   * time even when one get() needs five requests (login, request, login again,
+   * retry). */
+  void setDeadline(Clock::time_point deadline) { deadline_ = deadline; }
+  void clearDeadline() { deadline_.reset(); }
 
   void setCredentials(AppCredentials credentials);
 
@@ -82,6 +94,11 @@ private:
   ApiResult<ApiReply> request(const std::string &path, const std::string *postBody, bool authenticated);
   ApiResult<std::string> ensureApiBase();
   ApiResult<SessionInfo> openSession();
+  /* One HTTP call within the deadline; counts requests. */
+  http::Result<http::Response> send(const std::string &url, const std::string *postBody,
+                                    const std::vector<std::string> &headers);
+  /* An HTTP failure as an ApiError, noting whether the deadline cut the last call short. */
+  ApiError transportError(const http::Error &error) const;
 
   std::string rootUrl_;
   http::Client http_;
@@ -91,6 +108,8 @@ private:
   std::string sessionHeader_; /* "X-Fbx-App-Auth: <token>", empty without session */
   std::uint64_t logins_ = 0;
   std::uint64_t requests_ = 0;
+  std::optional<Clock::time_point> deadline_;
+  bool lastCallCutShort_ = false;
 };
 
 } // namespace fbcqm::freebox

@@ -8,14 +8,19 @@ namespace fbcqm::freebox {
 std::string printable(std::string_view text, std::size_t maxLength) {
   std::string out;
   out.reserve(std::min(text.size(), maxLength));
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
     if (out.size() >= maxLength) {
       out += "...";
       break;
     }
-    const auto byte = static_cast<unsigned char>(c);
-    /* UTF-8 (French messages) passes; control characters do not. */
-    out += (byte < 0x20 || byte == 0x7f) ? '?' : c;
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool c1Control = byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f &&
+                           static_cast<unsigned char>(text[i + 1]) >= 0x80;
+    /* UTF-8 (French messages) passes; control characters do not, C1 ones (U+0080-U+009F,
+     * e.g. U+009B, a one-character CSI for some terminals) included. */
+    if (c1Control)
+      ++i;
+    out += (byte < 0x20 || byte == 0x7f || c1Control) ? '?' : text[i];
   }
   return out;
 }

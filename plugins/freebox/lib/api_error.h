@@ -28,6 +28,9 @@ struct ApiError {
   std::string code;         /* error_code, for Api */
   std::string message;      /* the box's msg or our explanation, printable and bounded */
   bool duringLogin = false; /* the session could not be opened: nothing else can work */
+  /* A Timeout of a call the caller's deadline (ApiClient::setDeadline) had left
+   * with under half its usual time: the time ran out, the box may be fine. */
+  bool deadlineReached = false;
 
   /* One line for logs and CLI messages. Never contains a token. */
   std::string describe() const;
@@ -46,7 +49,8 @@ struct ApiError {
   static ApiError malformed(std::string message);
 };
 
-/* Printable ASCII only, at most maxLength bytes: box text goes into log lines. */
+/* At most maxLength bytes, control characters (C0, DEL, C1) replaced by '?':
+ * box text goes into log lines and onto terminals. UTF-8 letters pass. */
 std::string printable(std::string_view text, std::size_t maxLength = 160);
 
 } // namespace fbcqm::freebox

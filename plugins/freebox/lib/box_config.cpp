@@ -11,6 +11,7 @@
 #include "lib/credentials.h"
 #include "lib/discovery.h"
 #include "lib/root_cas.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
@@ -90,17 +91,7 @@ ConfigValue ConfigValue::ofBoolean(bool b) {
   return v;
 }
 
-bool validBoxName(std::string_view name) {
-  if (name.empty() || name.size() > 63)
-    return false;
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok)
-      return false;
-  }
-  return true;
-}
+bool validBoxName(std::string_view name) { return isName(name, 63, "_.-"); }
 
 fbcqm::Result<BoxConfig, std::vector<std::string>> parseBoxConfig(const std::string &name,
                                                                   const std::vector<ConfigOption> &options) {

@@ -9,7 +9,7 @@ namespace fbcqm::freebox {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = ApiClient::Clock;
 
 } // namespace
 
@@ -21,7 +21,13 @@ public:
   Run(BoxPoller &poller, PollOutcome &outcome)
       : poller_(poller), outcome_(outcome),
         deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(poller.settings_.timeoutSeconds))) {}
+                                     std::chrono::duration<double>(poller.settings_.timeoutSeconds))) {
+    /* Every HTTP call of this poll shares the one Timeout, not just each get(). */
+    poller_.client_.setDeadline(deadline_);
+  }
+  ~Run() { poller_.client_.clearDeadline(); }
+  Run(const Run &) = delete;
+  Run &operator=(const Run &) = delete;
 
   bool wants(Group group) const { return poller_.settings_.groups.has(group); }
   bool stopped() const { return stopped_; }
@@ -39,6 +45,12 @@ public:
     auto reply = poller_.client_.get(path);
     if (!reply.ok()) {
       const ApiError &error = reply.error();
+      /* The poll's time ran out: the box is slow, not gone; nothing to discover again. */
+      if (error.deadlineReached) {
+        outcome_.budgetExceeded = true;
+        stopped_ = true;
+        return std::nullopt;
+      }
       if (error.boxUnreachable()) {
         outcome_.boxError = error.describe();
         /* The box may come back with another firmware: discover again. */

@@ -12,8 +12,9 @@
 #include <sys/stat.h>
 
 #include "json/json.h"
+#include "json/json_writer.h"
 #include "lib/api_error.h"
-#include "lib/json_body.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
@@ -76,27 +77,9 @@ std::string optionalString(json::Value root, std::string_view key) {
 
 } // namespace
 
-bool validAppId(std::string_view appId) {
-  if (appId.empty() || appId.size() > 128)
-    return false;
-  for (char c : appId) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok)
-      return false;
-  }
-  return true;
-}
+bool validAppId(std::string_view appId) { return isName(appId, 128, "._-"); }
 
-bool validAppToken(std::string_view appToken) {
-  if (appToken.empty() || appToken.size() > 512)
-    return false;
-  for (char c : appToken) {
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f)
-      return false;
-  }
-  return true;
-}
+bool validAppToken(std::string_view appToken) { return isToken(appToken, 512); }
 
 fbcqm::Result<LoadedCredentials, std::string> loadCredentials(const std::string &path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -178,9 +161,9 @@ fbcqm::Result<bool, std::string> saveCredentials(const std::string &path, const 
   if (!writable.ok())
     return writable;
 
-  JsonObjectBuilder builder(true);
+  json::ObjectWriter builder(json::ObjectWriter::Style::Pretty);
   builder.add("app_id", c.appId).add("app_token", c.appToken);
-  builder.add("box_uid", c.boxUid).add("api_domain", c.apiDomain).add("https_port", std::int64_t{c.httpsPort});
+  builder.add("box_uid", c.boxUid).add("api_domain", c.apiDomain).add("https_port", c.httpsPort);
   builder.add("box_model", c.boxModel).add("box_model_name", c.boxModelName).add("api_version", c.apiVersion);
   builder.add("base_url", c.baseUrl);
   const std::string text = builder.finish();

@@ -2,6 +2,8 @@
 #include "lib/discovery.h"
 
 #include "json/json.h"
+#include "lib/api_error.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
@@ -10,11 +12,12 @@ namespace {
 constexpr std::size_t kMaxDiscoveryBytes = 64 * 1024;
 constexpr std::size_t kMaxFieldLength = 256;
 
+/* Box-supplied text reaches terminals (freebox-register) and log lines: printable only. */
 std::string boundedString(json::Value object, std::string_view key) {
   auto value = object.getString(key);
   if (!value.ok() || value.value().size() > kMaxFieldLength)
     return {};
-  return std::string(value.value());
+  return printable(value.value(), kMaxFieldLength);
 }
 
 /* https_port is a number in HTTP answers and a string in mDNS TXT records. */
@@ -22,14 +25,9 @@ int portField(json::Value object) {
   const json::Value port = object["https_port"];
   if (auto number = port.toInt64(); number.ok())
     return number.value() > 0 && number.value() <= 65535 ? static_cast<int>(number.value()) : 0;
-  if (auto text = port.toString(); text.ok() && !text.value().empty() && text.value().size() <= 5) {
-    int value = 0;
-    for (char c : text.value()) {
-      if (c < '0' || c > '9')
-        return 0;
-      value = value * 10 + (c - '0');
-    }
-    return value <= 65535 ? value : 0;
+  if (auto text = port.toString(); text.ok()) {
+    const auto value = parseDigits(text.value(), 5);
+    return value && *value <= 65535 ? static_cast<int>(*value) : 0;
   }
   return 0;
 }
@@ -42,32 +40,16 @@ bool boolOrFlag(json::Value value) {
   return false;
 }
 
-/* "16.0" -> 16; anything else is an error. */
+/* "16.0" -> 16; 0 for anything else. */
 int parseMajor(std::string_view version) {
-  int major = 0;
-  std::size_t digits = 0;
-  for (char c : version) {
-    if (c == '.')
-      break;
-    if (c < '0' || c > '9' || ++digits > 3)
-      return 0;
-    major = major * 10 + (c - '0');
-  }
-  return digits == 0 ? 0 : major;
+  const auto major = parseDigits(version.substr(0, version.find('.')), 3);
+  return major ? static_cast<int>(*major) : 0;
 }
 
 bool safeBasePath(std::string_view path) {
   if (path.size() < 2 || path.size() > 64 || path.front() != '/' || path.back() != '/')
     return false;
-  if (path.find("..") != std::string_view::npos)
-    return false;
-  for (char c : path) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-                    c == '_' || c == '-' || c == '.';
-    if (!ok)
-      return false;
-  }
-  return true;
+  return path.find("..") == std::string_view::npos && isName(path, 64, "/_-.");
 }
 
 } // namespace

@@ -4,17 +4,17 @@
 #include <algorithm>
 #include <utility>
 
+#include "lib/text_rules.h"
+
 namespace fbcqm::freebox {
 
 std::string sanitizeInstance(std::string_view id) {
   constexpr std::size_t kMaxLength = 63;
   std::string safe;
   safe.reserve(std::min(id.size(), kMaxLength));
-  for (char c : id.substr(0, kMaxLength)) {
-    const bool keep =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    safe += keep ? c : '_';
-  }
+  /* No '.': write_graphite would read it as a path separator. */
+  for (char c : id.substr(0, kMaxLength))
+    safe += isNameChar(c, "_-") ? c : '_';
   return safe;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lib/parse_fields.h"
+#include "lib/text_rules.h"
 
 namespace fbcqm::freebox {
 
@@ -21,15 +22,10 @@ std::optional<double> portSpeed(json::Value port) {
   if (auto speed = number(port, "speed"))
     return speed;
   auto text = string(port, "speed");
-  if (!text || text->empty() || text->size() > 12)
+  const auto mbits = text ? parseDigits(*text, 12) : std::nullopt;
+  if (!mbits)
     return std::nullopt;
-  std::uint64_t mbits = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    mbits = mbits * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return static_cast<double>(mbits);
+  return static_cast<double>(*mbits);
 }
 
 /* mac_list: a list, absent on ports without hosts, and {} on some Delta firmwares. */

@@ -12,10 +12,10 @@
 
 #include <unistd.h>
 
+#include "json/json_writer.h"
 #include "lib/api_client.h"
 #include "lib/credentials.h"
 #include "lib/discovery.h"
-#include "lib/json_body.h"
 #include "lib/root_cas.h"
 #include "register/register_options.h"
 
@@ -91,7 +91,7 @@ int doRegister(const Options &options) {
   say("Found " + (box.boxModelName.empty() ? std::string("a Freebox") : box.boxModelName) + " at " + url + " (API " +
       box.apiVersion + ").");
 
-  const std::string body = JsonObjectBuilder()
+  const std::string body = json::ObjectWriter()
                                .add("app_id", options.appId)
                                .add("app_name", options.appName)
                                .add("app_version", options.appVersion.empty() ? FBCQM_VERSION : options.appVersion)

@@ -13,6 +13,11 @@ namespace {
 
 AuthError invalidToken() { return AuthError{403, "invalid_token", "Erreur d'authentification de l'application"}; }
 
+/* Sessions are filed under the SHA-1 of their token, never the token itself: the time a
+ * map lookup takes then says nothing about the secret (the digest of a guess is not a
+ * prefix of the real one), and the simulator holds no usable token in memory. */
+std::string sessionKey(const std::string &token) { return crypto::sha1Hex(token); }
+
 } // namespace
 
 std::optional<RegisterMode> parseRegisterMode(const std::string &text) {
@@ -138,15 +143,20 @@ TrackStatus Auth::trackStatus(std::uint64_t trackId, double now) {
   return app->status;
 }
 
-bool Auth::press(double now) {
-  if (options_.mode == RegisterMode::Timeout)
-    return false; /* nobody at the box */
+Auth::App *Auth::oldestPending(double now) {
   App *oldest = nullptr;
   for (auto &[id, app] : apps_) {
     settle(app, now);
     if (app.status == TrackStatus::Pending && (!oldest || app.trackId < oldest->trackId))
       oldest = &app;
   }
+  return oldest;
+}
+
+bool Auth::press(double now) {
+  if (options_.mode == RegisterMode::Timeout)
+    return false; /* nobody at the box */
+  App *oldest = oldestPending(now);
   if (!oldest)
     return false;
   oldest->status = TrackStatus::Granted;
@@ -154,12 +164,7 @@ bool Auth::press(double now) {
 }
 
 bool Auth::deny(double now) {
-  App *oldest = nullptr;
-  for (auto &[id, app] : apps_) {
-    settle(app, now);
-    if (app.status == TrackStatus::Pending && (!oldest || app.trackId < oldest->trackId))
-      oldest = &app;
-  }
+  App *oldest = oldestPending(now);
   if (!oldest)
     return false;
   oldest->status = TrackStatus::Denied;
@@ -205,8 +210,9 @@ fbcqm::Result<Auth::Session, AuthError> Auth::openSession(const std::string &app
     return fail(invalidToken());
 
   Session session{random_(64), defaultPermissions()};
-  sessions_[session.token] = SessionEntry{appId, now, ++sessionSequence_};
-  sessionOrder_.push_back(session.token);
+  const std::string key = sessionKey(session.token);
+  sessions_[key] = SessionEntry{appId, now, ++sessionSequence_};
+  sessionOrder_.push_back(key);
   while (sessions_.size() > options_.maxSessions && !sessionOrder_.empty()) {
     sessions_.erase(sessionOrder_.front());
     sessionOrder_.pop_front();
@@ -218,11 +224,11 @@ fbcqm::Result<Auth::Session, AuthError> Auth::openSession(const std::string &app
   return session;
 }
 
-void Auth::rememberExpired(const std::string &token, const std::string &code) {
-  if (expired_.emplace(token, code).second)
-    expiredOrder_.push_back(token);
+void Auth::rememberExpired(const std::string &key, const std::string &code) {
+  if (expired_.emplace(key, code).second)
+    expiredOrder_.push_back(key);
   else
-    expired_[token] = code;
+    expired_[key] = code;
   while (expiredOrder_.size() > options_.maxSessions) {
     expired_.erase(expiredOrder_.front());
     expiredOrder_.pop_front();
@@ -232,32 +238,34 @@ void Auth::rememberExpired(const std::string &token, const std::string &code) {
 Auth::SessionCheck Auth::checkSession(const std::string &token, double now) {
   if (token.empty())
     return {SessionState::Missing, 0, ""};
-  auto it = sessions_.find(token);
+  const std::string key = sessionKey(token);
+  auto it = sessions_.find(key);
   if (it != sessions_.end()) {
     if (now - it->second.openedAt < options_.sessionTtlSeconds)
       return {SessionState::Valid, it->second.sequence, ""};
     sessions_.erase(it);
-    rememberExpired(token, "auth_required");
+    rememberExpired(key, "auth_required");
   }
-  auto gone = expired_.find(token);
+  auto gone = expired_.find(key);
   if (gone != expired_.end())
     return {SessionState::Expired, 0, gone->second};
   return {SessionState::Unknown, 0, ""};
 }
 
 void Auth::expireSession(const std::string &token, const std::string &code) {
-  if (sessions_.erase(token))
-    rememberExpired(token, code);
+  const std::string key = sessionKey(token);
+  if (sessions_.erase(key))
+    rememberExpired(key, code);
 }
 
 void Auth::expireAll(const std::string &code) {
-  for (const auto &[token, entry] : sessions_)
-    rememberExpired(token, code);
+  for (const auto &[key, entry] : sessions_)
+    rememberExpired(key, code);
   sessions_.clear();
   sessionOrder_.clear();
 }
 
-void Auth::logout(const std::string &token) { sessions_.erase(token); }
+void Auth::logout(const std::string &token) { sessions_.erase(sessionKey(token)); }
 
 void Auth::setRevoked(bool revoked) {
   if (revoked && !revoked_)

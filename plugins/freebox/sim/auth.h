@@ -121,16 +121,19 @@ private:
 
   void settle(App &app, double now) const;
   App *appByTrack(std::uint64_t trackId);
-  void rememberExpired(const std::string &token, const std::string &code);
+  /* The registration the key on the box answers: the oldest still pending. */
+  App *oldestPending(double now);
+  void rememberExpired(const std::string &key, const std::string &code);
 
   AuthOptions options_;
   RandomText random_;
   std::map<std::string, App> apps_; /* by app_id */
   std::uint64_t nextTrackId_ = 1;
   std::deque<std::string> challenges_;
+  /* Keyed by sessionKey(token) (auth.cpp), never by the token itself. */
   std::map<std::string, SessionEntry> sessions_;
   std::deque<std::string> sessionOrder_;       /* opening order, to evict the oldest */
-  std::map<std::string, std::string> expired_; /* token -> error code of its next use */
+  std::map<std::string, std::string> expired_; /* session key -> error code of its next use */
   std::deque<std::string> expiredOrder_;
   std::uint64_t sessionSequence_ = 0;
   bool revoked_ = false;

@@ -3,9 +3,7 @@
 
 #include <stdexcept>
 
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "json/json_writer.h"
 
 namespace fbcqm::freebox::sim {
 
@@ -20,19 +18,17 @@ rapidjson::Value::ConstMemberIterator find(const JsonValue &object, std::string_
 JsonDoc parseTrusted(std::string_view text) {
   JsonDoc doc;
   doc.Parse<rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-  if (doc.HasParseError())
-    throw std::runtime_error(std::string("model data is not valid JSON: ") +
-                             rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
-                             std::to_string(doc.GetErrorOffset()));
+  if (doc.HasParseError()) {
+    /* The safe reader says what is wrong, in words (no RapidJSON error header needed here). */
+    auto checked = json::Document::parse(text);
+    throw std::runtime_error(
+        "model data is not valid JSON: " +
+        (checked.ok() ? "error at offset " + std::to_string(doc.GetErrorOffset()) : checked.error().message()));
+  }
   return doc;
 }
 
-std::string serialize(const JsonValue &value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
+std::string serialize(const JsonValue &value) { return json::toText(json::Value(&value)); }
 
 void setMember(JsonValue &object, std::string_view key, JsonValue value, JsonAlloc &alloc) {
   auto it = object.FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Building JSON answers. The simulator keeps its box data as mutable RapidJSON
- * DOM trees (copied from the compiled-in model files) and serializes them with
- * RapidJSON's Writer. json/json.h comes first so RapidJSON is configured to
- * throw instead of aborting; untrusted input (control API bodies) is read with
- * the safe json::Document, never with these helpers.
+ * DOM trees (copied from the compiled-in model files): fine for a test tool,
+ * where the plugin itself only reads through json::Value. Every simulator file
+ * gets RapidJSON only through json/json.h (here, and nowhere a <rapidjson/...>
+ * include of its own), so RAPIDJSON_ASSERT is the throwing one of
+ * json/rapidjson_config.h in every translation unit; answers are written out
+ * with json::toText (json/json_writer.h). Untrusted input (control API bodies)
+ * is read with the safe json::Document, never with these helpers.
  */
 #pragma once
 

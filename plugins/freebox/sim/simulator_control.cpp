@@ -34,13 +34,18 @@ http::ServerReply Simulator::control(const http::ServerRequest &request) {
     return jsonReply(200, R"({"success":true})");
   }
   if (path == "/__sim/expire-sessions" && post) {
+    /* No body, {} or {"error_code": ...}: error_code is optional. */
     std::string code = "auth_required";
     if (!request.body.empty()) {
       auto doc = json::Document::parse(request.body, kMaxBodyBytes);
-      auto requested = doc.ok() ? stringField(doc.value().root(), "error_code") : std::nullopt;
-      if (!requested || (*requested != "auth_required" && *requested != "invalid_session"))
-        return invalidRequest("body: {\"error_code\": \"auth_required\" | \"invalid_session\"}");
-      code = *requested;
+      const bool object = doc.ok() && doc.value().root().isObject();
+      const json::Value requested = object ? doc.value().root()["error_code"] : json::Value();
+      auto text = requested.toString();
+      if (!object || (requested.present() &&
+                      (!text.ok() || (text.value() != "auth_required" && text.value() != "invalid_session"))))
+        return invalidRequest("body: {} or {\"error_code\": \"auth_required\" | \"invalid_session\"}");
+      if (requested.present())
+        code = std::string(text.value());
     }
     auth_.expireAll(code);
     return jsonReply(200, R"({"success":true})");

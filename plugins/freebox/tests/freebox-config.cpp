@@ -18,6 +18,7 @@
 #include "lib/box_config.h"
 #include "lib/credentials.h"
 #include "lib/root_cas.h"
+#include "lib/text_rules.h"
 #include "test_files.h"
 
 using namespace fbcqm::freebox;
@@ -233,6 +234,37 @@ TEST_CASE("credentials file errors are clear and leave nothing behind", "[creden
   CHECK(loadCredentials(dir.path + "/notoken.json").error().find("app_token") != std::string::npos);
   writeFile(dir.path + "/badid.json", R"({"app_id":"a b","app_token":"t"})", 0600);
   CHECK(loadCredentials(dir.path + "/badid.json").error().find("app_id") != std::string::npos);
+}
+
+TEST_CASE("one set of character rules for names, ids and tokens", "[config][rules]") {
+  /* Box names and app ids: letters, digits, '_', '.', '-'; only the length differs. */
+  CHECK(validBoxName("home-2.fibre_x"));
+  CHECK(validAppId("fr.freebox-cqm.collectd_1"));
+  for (const char *bad : {"", "a b", "a/b", "caf\xC3\xA9", "a\nb", "a:b"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(validBoxName(bad));
+    CHECK_FALSE(validAppId(bad));
+  }
+  CHECK(validBoxName(std::string(63, 'b')));
+  CHECK_FALSE(validBoxName(std::string(64, 'b')));
+  CHECK(validAppId(std::string(128, 'a')));
+  CHECK_FALSE(validAppId(std::string(129, 'a')));
+  /* Tokens: visible ASCII. */
+  CHECK(validAppToken("dGVzdC10b2tlbg==+/"));
+  CHECK(isToken("a!~", 3));
+  CHECK_FALSE(isToken("abcd", 3));
+  for (const char *bad : {"", "a b", "a\tb", "a\x7f", "\xC3\xA9"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(validAppToken(bad));
+  }
+  /* Decimal text: digits only, bounded. */
+  CHECK(parseDigits("65535", 5) == 65535u);
+  CHECK(parseDigits("007", 3) == 7u);
+  CHECK(parseDigits("18446744073709551615", 20) == 18446744073709551615u);
+  for (const char *bad : {"", "-1", "+1", " 1", "1 ", "1.5", "0x10", "123456", "18446744073709551616"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parseDigits(bad, bad[0] == '1' && bad[1] == '8' ? 20 : 5));
+  }
 }
 
 TEST_CASE("tokens are masked for display", "[credentials]") {

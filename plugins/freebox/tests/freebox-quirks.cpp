@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "lib/api_client.h"
+#include "lib/discovery.h"
 #include "lib/parsers.h"
 #include "sample_support.h"
 
@@ -127,6 +128,20 @@ TEST_CASE("envelope edge cases", "[quirks][envelope]") {
       parseEnvelope(R"({"success":false,"error_code":"inval","msg":"a\nb)" + std::string(500, 'x') + "\"}", 200);
   CHECK(noisy.error().message.find('\n') == std::string::npos);
   CHECK(noisy.error().message.size() <= 170);
+}
+
+TEST_CASE("discovery strips control characters from the box's text", "[quirks][discovery]") {
+  /* freebox-register prints these: an escape sequence would reach the user's terminal. */
+  auto d = parseDiscovery(R"({"api_version":"8.0","box_model_name":"Freebox\u001b]0;owned\u0007 v9",
+                              "uid":"ab\u001b[2Jcd","box_model":"fbx\u009b31mgw","device_name":"Fr\u00e9ebox",
+                              "api_domain":"x.fbxos.fr\r\nInjected: yes"})");
+  REQUIRE(d.ok());
+  CHECK(d.value().boxModelName == "Freebox?]0;owned? v9");
+  CHECK(d.value().uid == "ab?[2Jcd");
+  CHECK(d.value().boxModel == "fbx?31mgw"); /* U+009B, the one-character CSI */
+  CHECK(d.value().deviceName == "Fr\xc3\xa9"
+                                "ebox"); /* UTF-8 letters pass */
+  CHECK(d.value().apiDomain == "x.fbxos.fr??Injected: yes");
 }
 
 TEST_CASE("wifi, LAN and LTE answers", "[parsers]") {

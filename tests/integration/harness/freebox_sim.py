@@ -2,92 +2,114 @@
 """Start the real freebox-sim program for integration tests.
 
 Usage:
-    with FreeboxSim("ultra", tls=True, extra_args=["--frozen"]) as sim:
-        sim.http_url, sim.https_url            # http://127.0.0.1:N, https://localhost:M
-        sim.control("fault", {"kind": "http500"})
-        sim.snapshot(), sim.stats()
+    sim = FreeboxSim("ultra", tls=True, frozen=True, apps=[(app_id, token)]).start()
+    sim.url, sim.https_url            # http://127.0.0.1:N, https://localhost:M
+    sim.command("fault", {"kind": "http500"})   # must succeed: returns the answer
+    sim.control("press")                        # (status, answer), whatever the status
+    sim.fault("slow", delay_ms=300), sim.clear(), sim.snapshot(), sim.stats()
+    sim.stop()                                  # exit code; start() again reuses the port
+    sim.cleanup()                               # stop, and remove its directory
 
 The simulator listens on kernel-chosen ports and reports them in its port
 file; start() polls for that file with a deadline (no fixed sleeps).
+tests/integration/harness/freebox_support.py adds what the collectd tests
+need on top (SimBox: frozen values and the test app granted).
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
+
+from collectd_harness import HarnessError, wait_until
 
 FREEBOX_SIM = os.environ.get("FBCQM_FREEBOX_SIM", "")
 PKI_DIR = os.environ.get("FBCQM_TEST_PKI_DIR", "")
 
 
-class SimError(AssertionError):
-    pass
-
-
 class FreeboxSim:
-    def __init__(self, model, tls=False, extra_args=(), apps=(), name=None):
+    def __init__(self, model, tls=False, frozen=False, apps=(), extra_args=(), name=None, http_port=0,
+                 tls_bind="127.0.0.1"):
+        """apps: (app_id, app_token) pairs granted beforehand; tls_bind: the HTTPS listener's address
+        (0.0.0.0 to be reachable at addresses the certificate does not name)."""
         if not FREEBOX_SIM or not os.path.exists(FREEBOX_SIM):
-            raise SimError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
+            raise HarnessError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
         self.model = model
+        self.name = name or model
         self.tls = tls
+        self.tls_bind = tls_bind
+        self.frozen = frozen
+        self.apps = list(apps)
         self.extra_args = list(extra_args)
-        self.apps = list(apps)  # (app_id, app_token) pairs granted beforehand
-        self.dir = tempfile.mkdtemp(prefix="freebox-sim-%s-" % (name or model),
-                                    dir=os.environ.get("FBCQM_TEST_TMPDIR"))
+        self.requested_http_port = http_port
+        self.dir = tempfile.mkdtemp(prefix="freebox-sim-%s-" % self.name, dir=os.environ.get("FBCQM_TEST_TMPDIR"))
         self.port_file = os.path.join(self.dir, "ports.json")
         self.log_path = os.path.join(self.dir, "sim.log")
         self.process = None
+        self._log = None
         self.http_port = self.https_port = None
 
     # -- lifecycle -------------------------------------------------------
-    def command(self):
-        cmd = [FREEBOX_SIM, "--model", self.model, "--port-file", self.port_file]
+    def command_line(self):
+        cmd = [FREEBOX_SIM, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
+               "--port-file", self.port_file]
+        if self.frozen:
+            cmd.append("--frozen")
         if self.tls:
-            cmd += ["--tls-listen", "127.0.0.1:0",
+            cmd += ["--tls-listen", "%s:0" % self.tls_bind,
                     "--tls-cert", os.path.join(PKI_DIR, "server.pem"),
                     "--tls-key", os.path.join(PKI_DIR, "server-key.pem")]
         for app_id, token in self.apps:
             cmd += ["--app-id", app_id, "--app-token", token]
         return cmd + self.extra_args
 
-    def start(self, timeout=10):
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.command(), stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.port_file):
+    def start(self, timeout=15):
+        if os.path.exists(self.port_file):
+            os.unlink(self.port_file)
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(self.command_line(), stdout=self._log, stderr=subprocess.STDOUT)
+
+        def ready():
             if self.process.poll() is not None:
-                raise SimError("freebox-sim exited with %d:\n%s" % (self.process.returncode, self.log_text()))
-            if time.monotonic() >= deadline:
-                raise SimError("freebox-sim wrote no port file within %ss:\n%s" % (timeout, self.log_text()))
-            time.sleep(0.02)
+                raise HarnessError("freebox-sim exited with %d:\n%s" % (self.process.returncode, self.log_text()))
+            return os.path.exists(self.port_file)
+        wait_until(ready, timeout, "freebox-sim %s to write its port file" % self.name)
         with open(self.port_file) as handle:
             ports = json.load(handle)
-        self.http_port, self.https_port = ports["http"], ports["https"]
+        self.http_port, self.https_port = ports["http"], ports.get("https")
+        self.requested_http_port = self.http_port  # a restart comes back on the same port
         return self
 
     def stop(self, timeout=10):
         """SIGTERM, then wait; returns the exit code."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise SimError("freebox-sim did not stop within %ss after SIGTERM" % timeout)
-        if getattr(self, "log", None):
-            self.log.close()
+        try:
+            if self.process and self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+                    raise HarnessError("freebox-sim did not stop within %ss after SIGTERM" % timeout)
+        finally:
+            if self._log:
+                self._log.close()
         return self.process.returncode if self.process else None
+
+    def cleanup(self):
+        self.stop()
+        if os.environ.get("FBCQM_KEEP_TMP") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
-        self.stop()
+        self.cleanup()
 
     def log_text(self):
         try:
@@ -98,7 +120,7 @@ class FreeboxSim:
 
     # -- addresses -------------------------------------------------------
     @property
-    def http_url(self):
+    def url(self):
         return "http://127.0.0.1:%d" % self.http_port
 
     @property
@@ -107,9 +129,11 @@ class FreeboxSim:
         return "https://localhost:%d" % self.https_port if self.https_port else None
 
     # -- control API -----------------------------------------------------
-    def _request(self, method, path, body=None):
+    def request(self, method, path, body=None):
+        """(HTTP status, decoded JSON answer) of a request to the simulator."""
         data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
-        request = urllib.request.Request(self.http_url + path, data=data, method=method)
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -117,20 +141,39 @@ class FreeboxSim:
             return error.code, json.loads(error.read() or b"null")
 
     def control(self, action, body=None):
-        """POST /__sim/<action>; returns (status, json)."""
-        return self._request("POST", "/__sim/" + action, body)
+        """POST /__sim/<action>; returns (status, answer) whatever the status."""
+        return self.request("POST", "/__sim/" + action, body)
+
+    def command(self, action, body=None):
+        """POST /__sim/<action> that must succeed; returns the answer."""
+        status, answer = self.control(action, body)
+        if status != 200:
+            raise HarnessError("freebox-sim refused %s %s: %s %s" % (action, body, status, answer))
+        return answer
 
     def fault(self, kind, **options):
-        status, answer = self.control("fault", dict(kind=kind, **options))
-        if status != 200:
-            raise SimError("fault %s refused: %s" % (kind, answer))
-        return answer["result"]["id"]
+        """Injects a fault (options: path, delay_ms, count); returns its id."""
+        return self.command("fault", dict(kind=kind, **options))["result"]["id"]
 
     def clear(self):
-        self.control("clear")
+        return self.command("clear")
+
+    def get(self, path):
+        status, answer = self.request("GET", path)
+        if status != 200:
+            raise HarnessError("freebox-sim GET %s: %s %s" % (path, status, answer))
+        return answer
 
     def snapshot(self, major=None):
-        return self._request("GET", "/__sim/snapshot" + ("?major=%d" % major if major else ""))[1]
+        return self.get("/__sim/snapshot" + ("?major=%d" % major if major else ""))
 
     def stats(self):
-        return self._request("GET", "/__sim/stats")[1]
+        return self.get("/__sim/stats")
+
+    def discovery(self):
+        return self.get("/api_version")
+
+    def api_path(self, path):
+        """The full request path of an endpoint on this box ('system/' -> '/api/v16/system/')."""
+        major = int(self.discovery()["api_version"].split(".")[0])
+        return "/api/v%d/%s" % (major, path)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Helpers for the freebox plugin's integration tests.
 
-- SimBox: one real freebox-sim process (port file, control API, snapshot).
+- SimBox: a freebox-sim process (harness/freebox_sim.py) with the test app granted.
+- FreeboxTestCase: one collectd polling simulated boxes for a whole test class.
 - expected_metrics(): what the plugin must dispatch for a simulator snapshot,
   computed independently from the raw API answers following the Metrics table
   of plugins/freebox/README.md.
@@ -10,23 +11,18 @@
 - boxes_config(): a <Plugin freebox> block.
 """
 
-import json
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import tempfile
 import threading
 import time
-import urllib.request
 
-from collectd_harness import HarnessError, wait_until
+import unittest
 
-SIM = os.environ.get("FBCQM_FREEBOX_SIM", "")
+from collectd_harness import Collectd, HarnessError, build_plugin
+from freebox_sim import FreeboxSim
+
 REGISTER = os.environ.get("FBCQM_FREEBOX_REGISTER", "")
-PKI_DIR = os.environ.get("FBCQM_TEST_PKI_DIR", "")
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "plugins", "freebox",
                       "README.md")
 
@@ -34,119 +30,13 @@ APP_ID = "fr.freebox-cqm.test"
 APP_TOKEN = "dGVzdC10b2tlbi1mb3ItZnJlZWJveC1jcW0taW50ZWdyYXRpb24tdGVzdHMtMDEx"
 
 
-class SimBox:
-    """A freebox-sim process with a pre-granted app, on kernel-chosen ports."""
+class SimBox(FreeboxSim):
+    """freebox-sim as the plugin's tests use it: values frozen (exact comparisons), the test
+    app granted beforehand (no registration needed)."""
 
-    def __init__(self, model, frozen=True, tls=False, granted=True, extra=(), http_port=0, name=None,
-                 tls_bind="127.0.0.1"):
-        if not SIM or not os.path.exists(SIM):
-            raise HarnessError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
-        self.model = model
-        self.name = name or model
-        self.frozen = frozen
-        self.tls = tls
-        self.tls_bind = tls_bind
-        self.granted = granted
-        self.extra = list(extra)
-        self.requested_http_port = http_port
-        self.dir = tempfile.mkdtemp(prefix="sim-%s-" % model, dir=os.environ.get("FBCQM_TEST_TMPDIR"))
-        self.port_file = os.path.join(self.dir, "ports.json")
-        self.process = None
-        self.http_port = None
-        self.https_port = None
-
-    def start(self):
-        if os.path.exists(self.port_file):
-            os.unlink(self.port_file)
-        args = [SIM, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
-                "--port-file", self.port_file]
-        if self.frozen:
-            args.append("--frozen")
-        if self.granted:
-            args += ["--app-id", APP_ID, "--app-token", APP_TOKEN]
-        if self.tls:
-            args += ["--tls-listen", "%s:0" % self.tls_bind, "--tls-cert", os.path.join(PKI_DIR, "server.pem"),
-                     "--tls-key", os.path.join(PKI_DIR, "server-key.pem")]
-        args += self.extra
-        self._log = open(os.path.join(self.dir, "sim.log"), "w")
-        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
-
-        def ready():
-            if self.process.poll() is not None:
-                raise HarnessError("freebox-sim exited with %s: %s" % (self.process.returncode, self.log()))
-            return os.path.exists(self.port_file)
-        wait_until(ready, 15, "freebox-sim %s port file" % self.model)
-        with open(self.port_file) as f:
-            ports = json.load(f)
-        self.http_port = ports["http"]
-        self.https_port = ports.get("https")
-        self.requested_http_port = self.http_port  # a restart comes back on the same port
-        return self
-
-    def log(self):
-        with open(os.path.join(self.dir, "sim.log"), errors="replace") as f:
-            return f.read()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.http_port
-
-    @property
-    def https_url(self):
-        return "https://127.0.0.1:%d" % self.https_port
-
-    def _request(self, method, path, body=None):
-        data = b"" if method == "POST" and body is None else None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read().decode() or "null")
-
-    def control(self, path, body=None):
-        return self._request("POST", "/__sim/" + path, body)
-
-    def fault(self, kind, path=None, delay_ms=None, count=None):
-        body = {"kind": kind}
-        if path is not None:
-            body["path"] = path
-        if delay_ms is not None:
-            body["delay_ms"] = delay_ms
-        if count is not None:
-            body["count"] = count
-        return self.control("fault", body)
-
-    def clear(self):
-        return self.control("clear")
-
-    def snapshot(self):
-        return self._request("GET", "/__sim/snapshot")
-
-    def stats(self):
-        return self._request("GET", "/__sim/stats")
-
-    def discovery(self):
-        return self._request("GET", "/api_version")
-
-    def api_path(self, path):
-        """The full request path of an endpoint on this box ('system/' -> '/api/v16/system/')."""
-        major = int(self.discovery()["api_version"].split(".")[0])
-        return "/api/v%d/%s" % (major, path)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process:
-            self._log.close()
-
-    def cleanup(self):
-        self.stop()
-        if os.environ.get("FBCQM_KEEP_TMP") != "1":
-            shutil.rmtree(self.dir, ignore_errors=True)
+    def __init__(self, model, frozen=True, granted=True, extra=(), **options):
+        super().__init__(model, frozen=frozen, apps=[(APP_ID, APP_TOKEN)] if granted else [], extra_args=extra,
+                         **options)
 
 
 def box_block(name, url, options=""):
@@ -164,6 +54,42 @@ def box_block(name, url, options=""):
 
 def boxes_config(blocks):
     return "LoadPlugin freebox\n<Plugin freebox>\n%s\n</Plugin>\n" % "\n".join(blocks)
+
+
+# -- collectd around the simulators ----------------------------------------------
+
+class FreeboxTestCase(unittest.TestCase):
+    """Tests of freebox.so in the real collectd against simulated boxes. Whatever is started
+    here is stopped and removed after the test (or the class); collectd is run as a context
+    of the test, so the harness's check on leaving it applies: the test fails unless collectd
+    exited with status 0 (not crashed, not killed) - a freebox test is also a test that the
+    plugin lets collectd shut down."""
+
+    def start_sim(self, sim):
+        """Starts a simulator for this test."""
+        self.addCleanup(sim.cleanup)
+        return sim.start()
+
+    def start_collectd(self, daemon):
+        """Starts collectd for this test."""
+        self.addCleanup(daemon.cleanup)  # runs after the context's exit: removes the directory last
+        self.enterContext(daemon)
+        return daemon
+
+    @classmethod
+    def start_boxes(cls, name, sims, options=None, config="", stock_plugins=("csv",), interval=0.5):
+        """One collectd polling several boxes, shared by every test of the class (setUpClass):
+        sims is {box name: SimBox, not started}; options(box name) gives extra lines of its
+        <Box>; config is more collectd configuration (e.g. write_graphite's)."""
+        cls.sims = {}
+        for box, sim in sims.items():
+            cls.addClassCleanup(sim.cleanup)
+            cls.sims[box] = sim.start()
+        blocks = [box_block(box, sim.url, options(box) if options else "") for box, sim in cls.sims.items()]
+        cls.daemon = Collectd(name, plugins=[build_plugin("freebox")], stock_plugins=stock_plugins,
+                              config=config + boxes_config(blocks), interval=interval)
+        cls.addClassCleanup(cls.daemon.cleanup)
+        cls.enterClassContext(cls.daemon)
 
 
 # -- what the plugin must dispatch ------------------------------------------------

@@ -117,6 +117,33 @@ TEST_CASE("every bad row is reported with its line number", "[csv]") {
   }
 }
 
+TEST_CASE("scores: any decimal number below 2^64 is accepted and ignored", "[csv]") {
+  for (const char *score : {"", "1", "0", "150", "-12.5", "0.75", "-0", "1000000", "18446744073709551615"}) {
+    INFO("score " << score);
+    const auto r = parseRows(std::string("2024-01-01 00:00:00,100,100,0,1,2,3,4,5,") + score + "\n");
+    CHECK(firstError(r) == "");
+    CHECK(r.samples.size() == 1);
+  }
+  for (const char *score : {"18446744073709551616", "99999999999999999999999", "18446744073709551615.5", "1e5", "-",
+                            "--1", "NaN", "1.", ".5", "+1"}) {
+    INFO("score " << score);
+    const auto r = parseRows(std::string("2024-01-01 00:00:00,100,100,0,1,2,3,4,5,") + score + "\n");
+    CHECK_THAT(firstError(r), Catch::Contains("score must be empty or a decimal number"));
+  }
+}
+
+TEST_CASE("amounts at the limit of their field", "[csv]") {
+  const auto atLimit = parseRows("2024-01-01 00:00:00,100,65535,0,1099511627775,1099511627775,1099511627775,"
+                                 "1099511627775,1099511627774.4,\n");
+  REQUIRE(firstError(atLimit) == "");
+  CHECK(atLimit.samples[0].pollsSent == 65535);
+  CHECK(atLimit.samples[0].latencyMaxNs == 1099511627775);
+  CHECK(atLimit.samples[0].txBitsPerSecond == 1099511627774);
+  CHECK_THAT(firstError(parseRows("2024-01-01 00:00:00,100,65536,0,1,1,1,,,\n")), Catch::Contains("polls sent"));
+  CHECK_THAT(firstError(parseRows("2024-01-01 00:00:00,100,1,0,1,1,1099511627776,,,\n")), Catch::Contains("latencies"));
+  CHECK_THAT(firstError(parseRows("2024-01-01 00:00:00,100,,,,,,1099511627775.5,1,\n")), Catch::Contains("rates"));
+}
+
 TEST_CASE("duplicates, headers, sizes", "[csv]") {
   const auto dup = parseRows("2024-01-01 00:00:00,100,100,0,1,2,3,4,5,\n\n2024-01-01 00:00:00,100,1,0,1,2,3,4,5,\n");
   REQUIRE(dup.errorCount == 1);

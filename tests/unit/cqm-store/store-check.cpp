@@ -90,23 +90,48 @@ TEST_CASE("fsck finds corrupt headers, damaged samples and stray files; an inter
   CHECK(fs::exists(graphs + "badheader.cqm"));
   CHECK(fs::is_empty(tmp.store() + "/corrupt"));
 
-  SECTION("--set-aside moves the broken files and leaves a clean store") {
+  SECTION("--set-aside moves corrupt and stray files, empties damaged slots, and leaves a clean store") {
     CheckOptions options;
     options.setAside = true;
     options.nowUnix = 1710030000;
     auto fixed = checkStore(tmp.store(), options);
     REQUIRE(fixed.ok());
-    CHECK(fixed.value().problems.size() == 3);
+    REQUIRE(fixed.value().problems.size() == 3);
     for (const GraphCheck &p : fixed.value().problems) {
-      CHECK(fs::exists(p.setAsidePath));
-      CHECK(p.setAsidePath.find(tmp.store() + "/corrupt/") == 0);
+      INFO(p.path);
+      if (p.verdict == GraphCheck::Verdict::Damaged) {
+        CHECK(p.setAsidePath.empty());
+        CHECK(p.clearedSlots == 1);
+        CHECK(fs::exists(p.path));
+      } else {
+        CHECK(fs::exists(p.setAsidePath));
+        CHECK(p.setAsidePath.find(tmp.store() + "/corrupt/") == 0);
+        CHECK(p.clearedSlots == 0);
+      }
     }
     CHECK(fs::exists(tmp.store() + "/corrupt/badheader.cqm.1710030000"));
     CHECK_FALSE(fs::exists(graphs + "badheader.cqm"));
+    CHECK_FALSE(fs::exists(tmp.store() + "/corrupt/badslot.cqm.1710030000"));
     auto again = checkStore(tmp.store(), CheckOptions{});
     REQUIRE(again.ok());
     CHECK(again.value().clean());
-    CHECK(again.value().graphsOk == 2);
+    CHECK(again.value().graphsOk == 3);    /* good, interrupted, badslot */
+    CHECK(again.value().interrupted == 1); /* an interrupted write is left for the writer to complete */
+    /* The repaired graph lost only the damaged sample; the writer can fill that slot again. */
+    auto reader = StoreReader::open(tmp.store());
+    REQUIRE(reader.ok());
+    auto kept = reader.value().read("badslot", SampleRange{kBase, kBase + 20});
+    REQUIRE(kept.ok());
+    REQUIRE(kept.value().size() == 19);
+    for (const Sample &s : kept.value())
+      CHECK((s.index != kBase + 4 && s == derivedSample(s.index)));
+    StoreOptions writerOptions;
+    writerOptions.dir = tmp.store();
+    writerOptions.retentionSamples = kMinRetentionSamples;
+    auto writer = StoreWriter::open(writerOptions);
+    REQUIRE(writer.ok());
+    REQUIRE(writer.value()->write("badslot", GraphKind::Both, derivedSample(kBase + 4)).ok());
+    CHECK(reader.value().read("badslot", SampleRange{kBase, kBase + 20}).value().size() == 20);
   }
   SECTION("--set-aside needs the writer stopped") {
     StoreOptions writerOptions;

@@ -285,6 +285,28 @@ TEST_CASE("invalid samples and options are refused", "[cqm-store]") {
   CHECK_FALSE(fs::exists(graphPath(tmp, "g")));
 }
 
+TEST_CASE("a sample from the future is refused and does not block later samples", "[cqm-store][future]") {
+  TempDir tmp;
+  const std::int64_t now = sampleStart(kDay0) + 30; /* 30 s into sample kDay0 */
+  auto writer = openWriter(tmp.store(), kDefaultRetentionSamples, [&] { return now; });
+  const std::int64_t threeYears = 3 * 366 * kSamplesPerDay;
+  auto refused = writer->write("g", GraphKind::Both, derivedSample(kDay0 + threeYears));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == StoreErrorKind::InvalidArgument);
+  CHECK(refused.error().message.find("future") != std::string::npos);
+  CHECK(writer->write("g", GraphKind::Both, derivedSample(kDay0 + 2)).error().kind == StoreErrorKind::InvalidArgument);
+  /* The sample under way and the next one (clock skew allowance) are accepted; so is the past. */
+  mustWrite(*writer, "g", derivedSample(kDay0 - 5));
+  mustWrite(*writer, "g", derivedSample(kDay0));
+  mustWrite(*writer, "g", derivedSample(kDay0 + kMaxSamplesAhead));
+  const auto samples = openReader(tmp.store()).read("g", SampleRange{kDay0 - 5, kDay0 + threeYears + 1});
+  REQUIRE(samples.ok());
+  REQUIRE(samples.value().size() == 3);
+  CHECK(samples.value()[0] == derivedSample(kDay0 - 5));
+  CHECK(samples.value()[2] == derivedSample(kDay0 + 1));
+  CHECK(openReader(tmp.store()).info("g").value().lastIndex == kDay0 + 1);
+}
+
 TEST_CASE("graphs not updated for longer than their retention are removed", "[cqm-store][stale]") {
   TempDir tmp;
   std::int64_t clock = 1710030000;
@@ -399,6 +421,54 @@ TEST_CASE("a damaged or interrupted sample is skipped, its neighbours are read",
   mustWrite(*writer, "g", derivedSample(kDay0 + 3));
   mustWrite(*writer, "g", derivedSample(kDay0 + 5));
   CHECK(reader.read("g", SampleRange{kDay0, kDay0 + 10}).value().size() == 10);
+}
+
+TEST_CASE("a store removed under an open writer fails with NotAStore until it is reopened", "[cqm-store][gone]") {
+  TempDir tmp;
+  auto writer = openWriter(tmp.store());
+  mustWrite(*writer, "mapped", derivedSample(kDay0));
+  fs::remove_all(tmp.store());
+
+  auto kept = writer->write("mapped", GraphKind::Both, derivedSample(kDay0 + 1)); /* its file is still mapped */
+  REQUIRE_FALSE(kept.ok());
+  CHECK(kept.error().kind == StoreErrorKind::NotAStore);
+  CHECK(kept.error().message.find("reopened") != std::string::npos);
+  CHECK(writer->write("fresh", GraphKind::Both, derivedSample(kDay0)).error().kind == StoreErrorKind::NotAStore);
+  CHECK(writer->flush().error().kind == StoreErrorKind::NotAStore);
+  CHECK(writer->remove("mapped").error().kind == StoreErrorKind::NotAStore);
+  CHECK(writer->removeStale(sampleStart(kDay0)).error().kind == StoreErrorKind::NotAStore);
+  CHECK_FALSE(fs::exists(tmp.store())); /* the old writer re-created nothing */
+
+  auto reopened = openWriter(tmp.store()); /* re-creates the directory */
+  mustWrite(*reopened, "mapped", derivedSample(kDay0 + 1));
+  REQUIRE(reopened->flush().ok());
+  auto samples = openReader(tmp.store()).read("mapped", SampleRange{kDay0, kDay0 + 2});
+  REQUIRE(samples.ok());
+  REQUIRE(samples.value().size() == 1);
+  CHECK(samples.value()[0] == derivedSample(kDay0 + 1));
+}
+
+TEST_CASE("a store replaced under an open writer fails with NotAStore; the new store is not written",
+          "[cqm-store][gone]") {
+  TempDir tmp;
+  auto writer = openWriter(tmp.store());
+  mustWrite(*writer, "g", derivedSample(kDay0));
+  fs::rename(tmp.store(), tmp.path() + "/store.old"); /* e.g. a backup restored in its place */
+  auto replacement = openWriter(tmp.store());
+  mustWrite(*replacement, "other", derivedSample(kDay0));
+
+  auto refused = writer->write("g", GraphKind::Both, derivedSample(kDay0 + 1));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == StoreErrorKind::NotAStore);
+  CHECK(refused.error().message.find("replaced") != std::string::npos);
+  CHECK(openReader(tmp.store()).info("g").error().kind == StoreErrorKind::NotFound);
+  CHECK(openReader(tmp.path() + "/store.old").info("g").value().lastIndex == kDay0);
+
+  /* A layout directory removed inside a store that is still there counts too. */
+  fs::remove_all(tmp.store() + "/tmp");
+  CHECK(replacement->write("new", GraphKind::Both, derivedSample(kDay0)).error().kind == StoreErrorKind::NotAStore);
+  replacement.reset();
+  mustWrite(*openWriter(tmp.store()), "new", derivedSample(kDay0)); /* reopening re-creates tmp/ */
 }
 
 TEST_CASE("one writer process at a time; readers need a store", "[cqm-store]") {

@@ -14,7 +14,12 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "child_process.h"
 #include "cqm/store/store_reader.h"
@@ -49,12 +54,70 @@ void expectNoSpace(StoreWriter &writer, const std::string &name, const std::stri
   childCheck(fs::is_empty(dir + "/tmp"), "no half-built file may stay in tmp/");
 }
 
+/* Mounts a small private tmpfs on mountPoint (in a new mount namespace): false when not permitted here. */
+bool mountSmallTmpfs(const std::string &mountPoint) {
+  /* Needs root (CAP_SYS_ADMIN) in a private mount namespace; otherwise the case is skipped. */
+  return unshare(CLONE_NEWNS) == 0 && mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+         mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=256k") == 0;
+}
+
+/* Fills the file system holding dir with one file until ENOSPC; returns the file's path. */
+std::string fillDisk(const std::string &dir) {
+  const std::string path = dir + "/filler";
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  childCheck(fd >= 0, "create filler");
+  const std::vector<char> block(4096, 'x');
+  while (write(fd, block.data(), block.size()) > 0) {
+  }
+  childCheck(errno == ENOSPC, "the filler should end on ENOSPC");
+  close(fd);
+  return path;
+}
+
+/*
+ * Replaces graphs/NAME.cqm by a sparse copy, as cp --sparse=always, rsync -S
+ * or a backup restore make it: pages holding only zeros become holes.
+ */
+void makeSparse(const std::string &dir, const std::string &name) {
+  const std::string path = dir + "/graphs/" + name + ".cqm";
+  const std::string copy = dir + "/sparse-copy";
+  const int in = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int out = open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  childCheck(in >= 0 && out >= 0, "open graph file and its copy");
+  std::vector<char> page(4096);
+  off_t offset = 0;
+  for (ssize_t got; (got = pread(in, page.data(), page.size(), offset)) > 0; offset += got)
+    if (std::any_of(page.begin(), page.begin() + got, [](char c) { return c != 0; }))
+      childCheck(pwrite(out, page.data(), static_cast<std::size_t>(got), offset) == got, "write sparse copy");
+  childCheck(ftruncate(out, offset) == 0, "size the sparse copy");
+  close(in);
+  close(out);
+  fs::rename(copy, path);
+}
+
 int runChild(const std::function<int()> &body) {
   const pid_t pid = forkChild(body);
   REQUIRE(pid > 0);
   const int status = waitChild(pid);
+  INFO("child wait status " << status << (WIFSIGNALED(status) ? " (killed by a signal)" : ""));
   REQUIRE(WIFEXITED(status));
   return WEXITSTATUS(status);
+}
+
+/*
+ * Runs body(mountPoint) in a child with a 256 KiB tmpfs mounted on a fresh
+ * directory, and checks it returned 0. Skipped (with a warning) where mounts
+ * are not permitted.
+ */
+void onSmallDisk(const TempDir &tmp, const char *caseName, const std::function<int(const std::string &)> &body) {
+  const std::string mountPoint = tmp.path() + "/small-disk";
+  fs::create_directories(mountPoint);
+  const int status = runChild([&] { return mountSmallTmpfs(mountPoint) ? body(mountPoint) : kSkipped; });
+  if (status == kSkipped) {
+    WARN("cannot mount a tmpfs here (needs root in a mount namespace): " << caseName << " skipped");
+    return;
+  }
+  CHECK(status == 0);
 }
 
 } // namespace
@@ -88,13 +151,7 @@ TEST_CASE("a file-size limit (EFBIG) is a NoSpace error and nothing is half-crea
 
 TEST_CASE("a full tmpfs is a NoSpace error; writing resumes when space is freed", "[cqm-store][nospace]") {
   TempDir tmp;
-  const std::string mountPoint = tmp.path() + "/small-disk";
-  fs::create_directories(mountPoint);
-  const int status = runChild([&] {
-    /* Needs root (CAP_SYS_ADMIN) in a private mount namespace; otherwise the case is skipped. */
-    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=256k") != 0)
-      return kSkipped;
+  onSmallDisk(tmp, "full-tmpfs case", [&](const std::string &mountPoint) {
     const std::string dir = mountPoint + "/store";
     auto writer = childWriter(dir);
     int created = 0;
@@ -122,9 +179,32 @@ TEST_CASE("a full tmpfs is a NoSpace error; writing resumes when space is freed"
     }
     return 0;
   });
-  if (status == kSkipped) {
-    WARN("cannot mount a tmpfs here (needs root in a mount namespace): full-tmpfs case skipped");
-    return;
-  }
-  CHECK(status == 0);
+}
+
+TEST_CASE("a sparse graph file on a full disk is a NoSpace error, not a SIGBUS", "[cqm-store][nospace]") {
+  TempDir tmp;
+  const std::int64_t farSlot = kBase + 700; /* its slot lies in a page of zeros, a hole in the sparse copy */
+  onSmallDisk(tmp, "sparse-file case", [&](const std::string &mountPoint) {
+    const std::string dir = mountPoint + "/store";
+    {
+      auto writer = childWriter(dir);
+      childCheck(writer->write("restored", GraphKind::Both, derivedSample(kBase)).ok(), "first write");
+    }
+    makeSparse(dir, "restored");
+    const std::string filler = fillDisk(mountPoint);
+    auto writer = childWriter(dir);
+    auto refused = writer->write("restored", GraphKind::Both, derivedSample(farSlot));
+    childCheck(!refused.ok(), "writing into a hole on a full disk should fail");
+    childCheck(refused.error().kind == StoreErrorKind::NoSpace, "kind should be NoSpace:", refused.error().message);
+    childCheck(fs::remove(filler), "free the space");
+    childCheck(writer->write("restored", GraphKind::Both, derivedSample(farSlot)).ok(),
+               "writing resumes once space is freed");
+    auto reader = StoreReader::open(dir);
+    childCheck(reader.ok(), "reader");
+    auto samples = reader.value().read("restored", SampleRange{kBase, farSlot + 1});
+    childCheck(samples.ok() && samples.value().size() == 2 && samples.value()[0] == derivedSample(kBase) &&
+                   samples.value()[1] == derivedSample(farSlot),
+               "the first sample survives the sparse copy, the new one is stored");
+    return 0;
+  });
 }

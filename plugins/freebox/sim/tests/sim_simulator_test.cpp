@@ -189,6 +189,17 @@ TEST_CASE("sessions expire; expire-sessions ends them all", "[freebox-sim]") {
   session = t.login();
   CHECK(t.call("POST", "/__sim/expire-sessions").status == 200);
   CHECK(errorCode(t.call("GET", "/api/v11/system/", "", session)) == "auth_required");
+  /* An empty object is an empty body: the default code. */
+  session = t.login();
+  CHECK(t.call("POST", "/__sim/expire-sessions", " { } ").status == 200);
+  CHECK(errorCode(t.call("GET", "/api/v11/system/", "", session)) == "auth_required");
+  /* Anything else than an object with a known error_code is refused, and expires nothing. */
+  session = t.login();
+  for (const char *bad : {"[]", "null", "{", R"({"error_code":5})", R"({"error_code":"teapot","x":1})"}) {
+    CAPTURE(bad);
+    CHECK(t.call("POST", "/__sim/expire-sessions", bad).status == 400);
+  }
+  CHECK(t.call("GET", "/api/v11/system/", "", session).status == 200);
 }
 
 TEST_CASE("API majors and paths", "[freebox-sim]") {
