@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <unordered_set>
 
 #include "cqm/cqm_time.h"
 #include "cqm/graph_name.h"
@@ -483,9 +484,11 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     collect(*shard, now, everything, batch);
 
   PassOutcome outcome;
-  std::size_t failuresInARow = 0;
+  /* Graphs that failed this pass: their other samples would fail alike, the other graphs may not. */
+  std::unordered_set<std::string> failedGraphs;
+  bool storeUnavailable = false;
   for (Finished &item : batch) {
-    if (failuresInARow >= options_.maxConsecutiveFailures) {
+    if (storeUnavailable || failedGraphs.count(item.graph) != 0) {
       ++outcome.deferred;
       requeue(std::move(item), now);
       continue;
@@ -495,7 +498,6 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     if (result == SinkResult::Written) {
       ++outcome.written;
       ++samplesWritten_;
-      failuresInARow = 0;
     } else if (result == SinkResult::Rejected) {
       ++outcome.rejected;
       ++rejectedSamples_;
@@ -503,8 +505,11 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     } else {
       ++outcome.failed;
       ++writeFailures_;
-      ++failuresInARow;
       outcome.lastError = item.graph + ": " + error;
+      if (result == SinkResult::Unavailable)
+        storeUnavailable = true;
+      else
+        failedGraphs.insert(item.graph);
       requeue(std::move(item), now);
     }
   }

@@ -17,7 +17,9 @@
  *   without losing what the store has).
  * - A failed write keeps the sample (dirty in memory or in a bounded retry
  *   queue) and is retried on the next pass: writing resumes when the cause
- *   goes away.
+ *   goes away. A graph that fails is skipped for the rest of the pass (its
+ *   other samples would fail alike) but the other graphs are still written;
+ *   only a store-wide failure (SinkResult::Unavailable) ends a pass early.
  */
 #pragma once
 
@@ -61,8 +63,9 @@ struct ValueList {
 
 enum class SinkResult {
   Written,
-  Retry,    /* failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
-  Rejected, /* can never be written (e.g. older than the retention): drop it */
+  Retry,       /* this graph failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
+  Rejected,    /* can never be written (e.g. older than the retention): drop it */
+  Unavailable, /* the whole store is unusable (cannot be opened, directory replaced): keep it, stop the pass */
 };
 
 /* Where finished samples go (the CQM store in production, a map in tests). Called from one thread at a time. */
@@ -85,8 +88,6 @@ struct AggregatorOptions {
   double forgetGraphAfter = 86400;
   /* Finished samples waiting for a working store, at most (oldest dropped beyond). */
   std::size_t maxQueuedSamples = 1u << 20;
-  /* After this many write failures in a row a pass stops: a full disk fails every write alike. */
-  std::size_t maxConsecutiveFailures = 8;
   std::size_t shards = 64;
 };
 
@@ -108,7 +109,7 @@ struct AggregatorStats {
 struct PassOutcome {
   std::size_t written = 0;
   std::size_t failed = 0;   /* attempts that failed (each sample kept for retry) */
-  std::size_t deferred = 0; /* not attempted this pass after repeated failures */
+  std::size_t deferred = 0; /* not attempted this pass: their graph failed, or the store is unavailable */
   std::size_t rejected = 0; /* refused for good by the sink, dropped */
   std::string lastError;    /* "graph: reason" of the last failure */
   std::string lastRejection;

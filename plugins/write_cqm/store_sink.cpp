@@ -36,7 +36,7 @@ bool StoreSink::ensureOpen(std::string &error) {
 SinkResult StoreSink::write(const std::string &graph, cqm::GraphKind kind, const cqm::Sample &sample,
                             std::string &error) {
   if (!ensureOpen(error))
-    return SinkResult::Retry;
+    return SinkResult::Unavailable;
   auto written = writer_->write(graph, kind, sample);
   if (written.ok()) {
     if (!written.value().setAsidePath.empty() && notice_)
@@ -45,6 +45,8 @@ SinkResult StoreSink::write(const std::string &graph, cqm::GraphKind kind, const
     return SinkResult::Written;
   }
   error = written.error().message;
+  if (written.error().kind == cqm::StoreErrorKind::NotAStore)
+    return SinkResult::Unavailable;
   return isTransient(written.error().kind) ? SinkResult::Retry : SinkResult::Rejected;
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,7 +31,11 @@ public:
   SinkResult write(const std::string &graph, GraphKind kind, const Sample &sample, std::string &error) override {
     std::lock_guard<std::mutex> lock(mutex);
     ++attempts;
-    if (failing) {
+    if (unavailable) {
+      error = "the store directory was replaced";
+      return SinkResult::Unavailable;
+    }
+    if (failing || failingGraphs.count(graph) != 0) {
       error = "No space left on device";
       return SinkResult::Retry;
     }
@@ -52,7 +57,9 @@ public:
   bool has(const std::string &graph, std::int64_t index) const { return samples.count({graph, index}) != 0; }
 
   std::mutex mutex;
-  bool failing = false;
+  bool failing = false;     /* every graph fails */
+  bool unavailable = false; /* the whole store is unusable */
+  std::set<std::string> failingGraphs;
   std::int64_t rejectBelow = 0;
   int attempts = 0;
   int writes = 0;
@@ -414,31 +421,86 @@ TEST_CASE("past values replayed in order across many samples", "[write_cqm][aggr
   CHECK(sink.at("gw", I0).pollsSent == 100);
 }
 
-TEST_CASE("a failing store keeps samples and writing resumes", "[write_cqm][aggregation][errors]") {
-  AggregatorOptions options;
-  options.maxConsecutiveFailures = 3;
-  options.maxOpenSamples = 2;
-  Aggregator agg(allAutomatic(), options);
-  MemorySink sink;
-  sink.failing = true;
+namespace {
+
+/* Ten graphs g0..g9 with four samples each, two of them pushed out of memory into the retry queue. */
+void feedTenGraphs(Aggregator &agg) {
   for (int g = 0; g < 10; ++g) {
     Values echo("cqm_ping", "", "ping", "g" + std::to_string(g), {"value"});
-    for (int i = 0; i < 400; i += 10) /* four samples each; two pushed out of memory into the queue */
+    for (int i = 0; i < 400; i += 10)
       agg.ingest(echo.at(T0 + i, 1, {gauge(g + 1)}), T0 + i);
   }
-  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
-  CHECK(failed.written == 0);
-  CHECK(failed.failed == 3); /* stops trying after 3 failures in a row */
-  CHECK(failed.deferred == 37);
-  CHECK(failed.lastError.find("No space left on device") != std::string::npos);
-  CHECK(agg.writeDue(sink, T0 + 1001).failed == 3);
-  sink.failing = false;
-  PassOutcome resumed = agg.writeDue(sink, T0 + 1002);
+}
+
+void checkTenGraphsWritten(Aggregator &agg, MemorySink &sink, double now) {
+  PassOutcome resumed = agg.writeDue(sink, now);
   CHECK(resumed.written == 40);
   for (int g = 0; g < 10; ++g)
     for (int k = 0; k < 4; ++k)
       CHECK(sink.at("g" + std::to_string(g), I0 + k).pollsSent == 10);
-  CHECK(agg.writeDue(sink, T0 + 1003).written == 0);
+  CHECK(agg.writeDue(sink, now + 1).written == 0);
+}
+
+} // namespace
+
+TEST_CASE("a failing store keeps samples and writing resumes", "[write_cqm][aggregation][errors]") {
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  sink.failing = true;
+  feedTenGraphs(agg);
+  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
+  CHECK(failed.written == 0);
+  CHECK(failed.failed == 10); /* one attempt per graph: a graph that failed is skipped for the rest of the pass */
+  CHECK(failed.deferred == 30);
+  CHECK(failed.lastError.find("No space left on device") != std::string::npos);
+  CHECK(agg.writeDue(sink, T0 + 1001).failed == 10);
+  sink.failing = false;
+  checkTenGraphsWritten(agg, sink, T0 + 1002);
+}
+
+TEST_CASE("an unavailable store ends the pass after one attempt", "[write_cqm][aggregation][errors]") {
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  sink.unavailable = true;
+  feedTenGraphs(agg);
+  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
+  CHECK(failed.written == 0);
+  CHECK(failed.failed == 1);
+  CHECK(failed.deferred == 39);
+  CHECK(failed.lastError.find("replaced") != std::string::npos);
+  CHECK(sink.attempts == 1);
+  sink.unavailable = false;
+  checkTenGraphsWritten(agg, sink, T0 + 1002);
+}
+
+TEST_CASE("failing graphs do not stop a healthy one from being written", "[write_cqm][aggregation][errors]") {
+  /* Twelve new graphs whose files cannot be created (full disk), with samples in the retry queue, which is
+   * written first; one healthy graph. */
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  for (int g = 0; g < 12; ++g) {
+    const std::string name = "bad" + std::to_string(g);
+    sink.failingGraphs.insert(name);
+    Values echo("cqm_ping", "", "ping", name, {"value"});
+    for (int i = 0; i < 400; i += 10)
+      agg.ingest(echo.at(T0 + i, 1, {gauge(1)}), T0 + i);
+  }
+  Values healthy("cqm_ping", "", "ping", "good", {"value"});
+  for (int pass = 0; pass < 20; ++pass) {
+    const double t = T0 + 400 + pass * 100;
+    agg.ingest(healthy.at(t, 1, {gauge(2)}), t);
+    PassOutcome outcome = agg.writeDue(sink, t + 200);
+    CHECK(outcome.written == 1);
+    CHECK(outcome.failed == 12);
+    CHECK(sink.has("good", I0 + 4 + pass));
+  }
+  CHECK(agg.stats().samplesWritten == 20);
 }
 
 TEST_CASE("direction swap in aggregation", "[write_cqm][aggregation][swap]") {
