@@ -56,6 +56,7 @@ struct Complaints {
   c_complain_t late = C_COMPLAIN_INIT_STATIC;
   c_complain_t rejected = C_COMPLAIN_INIT_STATIC;
   c_complain_t flush = C_COMPLAIN_INIT_STATIC;
+  c_complain_t reopen = C_COMPLAIN_INIT_STATIC;
 };
 
 struct Plugin {
@@ -328,8 +329,17 @@ int writeCqmInit() {
     storeOptions.dir = plugin->config.storeDir;
     storeOptions.retentionSamples =
         static_cast<std::uint32_t>((plugin->config.retentionSeconds + cqm::kSampleSeconds - 1) / cqm::kSampleSeconds);
-    plugin->sink = std::make_unique<StoreSink>(
-        storeOptions, [](const std::string &message) { WARNING("%s plugin: %s", kPlugin, message.c_str()); });
+    Plugin *self = plugin.get();
+    plugin->sink =
+        std::make_unique<StoreSink>(storeOptions, [self](StoreSink::Notice kind, const std::string &message) {
+          if (kind == StoreSink::Notice::StoreReplaced) {
+            /* Rate-limited: a directory replaced again and again must not flood the log. */
+            std::lock_guard<std::mutex> lock(self->complaints.mutex);
+            c_complain(LOG_WARNING, &self->complaints.reopen, "%s plugin: %s", kPlugin, message.c_str());
+          } else {
+            WARNING("%s plugin: %s", kPlugin, message.c_str());
+          }
+        });
 
     std::string error;
     if (plugin->sink->ensureOpen(error))
