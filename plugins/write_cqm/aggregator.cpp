@@ -182,6 +182,12 @@ std::size_t Aggregator::ingest(const ValueList &values, double now, std::string 
 }
 
 void Aggregator::feed(const Target &target, const ValueList &values, std::uint64_t idHash, double now) {
+  const double t = values.time;
+  const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
+  if (t > now + std::max<double>(2 * interval, cqm::kSampleSeconds)) {
+    ++futureValues_;
+    return;
+  }
   thread_local std::string name;
   finalName(target.rawName, name);
   if (name.empty()) {
@@ -189,8 +195,6 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
     return;
   }
   const DataSourceValue &value = values.values[target.dataSourceIndex];
-  const double t = values.time;
-  const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
   const std::uint64_t key =
       (idHash ^ (target.dataSourceIndex * 0x9e3779b97f4a7c15ull)) * 31 + static_cast<std::uint64_t>(target.role);
 
@@ -529,6 +533,7 @@ AggregatorStats Aggregator::stats() const {
   s.counterResets = counterResets_;
   s.invalidValues = invalidValues_;
   s.unnamed = unnamed_;
+  s.futureValues = futureValues_;
   s.samplesWritten = samplesWritten_;
   s.writeFailures = writeFailures_;
   s.droppedSamples = droppedSamples_;

@@ -4,7 +4,10 @@
  * 100-second cqm::Samples out to a SampleSink (the CQM store).
  *
  * - Each value's own timestamp decides its sample (PUTVAL with past times
- *   lands in the past samples).
+ *   lands in the past samples). A value timestamped further ahead of the
+ *   wall clock than max(2 intervals, 100 s) (a PUTVAL typo, a clock jump) is
+ *   refused and counted: the store would refuse its sample anyway, and it
+ *   would sit in memory until then.
  * - Thread-safe: collectd's write threads call ingest() concurrently; graphs
  *   are spread over independently locked shards. No disk I/O happens in
  *   ingest(): writing is done by writeDue()/writeAll() on the caller's
@@ -100,6 +103,7 @@ struct AggregatorStats {
   std::uint64_t counterResets = 0; /* DERIVE going down, 64-bit COUNTER going down */
   std::uint64_t invalidValues = 0; /* negative latency or loss, infinite values */
   std::uint64_t unnamed = 0;       /* graph name empty after the name rule */
+  std::uint64_t futureValues = 0;  /* timestamped beyond now + max(2 intervals, 100 s): refused */
   std::uint64_t samplesWritten = 0;
   std::uint64_t writeFailures = 0;
   std::uint64_t droppedSamples = 0;  /* retry queue overflow */
@@ -175,8 +179,8 @@ private:
   std::atomic<std::uint64_t> version_{0};
 
   mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
-      counterResets_{0}, invalidValues_{0}, unnamed_{0}, samplesWritten_{0}, writeFailures_{0}, droppedSamples_{0},
-      rejectedSamples_{0};
+      counterResets_{0}, invalidValues_{0}, unnamed_{0}, futureValues_{0}, samplesWritten_{0}, writeFailures_{0},
+      droppedSamples_{0}, rejectedSamples_{0};
 };
 
 } // namespace fbcqm::write_cqm

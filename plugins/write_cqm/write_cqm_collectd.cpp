@@ -57,6 +57,7 @@ struct Complaints {
   c_complain_t rejected = C_COMPLAIN_INIT_STATIC;
   c_complain_t flush = C_COMPLAIN_INIT_STATIC;
   c_complain_t reopen = C_COMPLAIN_INIT_STATIC;
+  c_complain_t future = C_COMPLAIN_INIT_STATIC;
 };
 
 struct Plugin {
@@ -69,7 +70,7 @@ struct Plugin {
   std::mutex timerMutex;
   std::condition_variable timerWake;
   bool stopping = false;
-  std::uint64_t lateReported = 0;
+  std::uint64_t lateReported = 0, futureReported = 0;
   double nextRemoveStale = 0;
 };
 
@@ -258,6 +259,20 @@ RuleSet buildRules(const Config &c) {
 
 /* ---- writing ------------------------------------------------------------ */
 
+/*
+ * Logs, rate-limited, by how much a drop counter grew since the last line logged for it. Call with
+ * complaints.mutex held.
+ */
+void complainAboutGrowth(c_complain_t &state, std::uint64_t total, std::uint64_t &reported, const char *what) {
+  if (total <= reported)
+    return;
+  const cdtime_t lastLogged = state.last;
+  c_complain(LOG_WARNING, &state, "%s plugin: %llu %s", kPlugin, static_cast<unsigned long long>(total - reported),
+             what);
+  if (state.last != lastLogged) /* logged, not held back: the next line counts from here */
+    reported = total;
+}
+
 void report(Plugin &p, const PassOutcome &outcome) {
   std::lock_guard<std::mutex> lock(p.complaints.mutex);
   if (outcome.failed > 0) {
@@ -271,13 +286,12 @@ void report(Plugin &p, const PassOutcome &outcome) {
     c_complain(LOG_WARNING, &p.complaints.rejected, "%s plugin: %zu samples refused by the store and dropped: %s",
                kPlugin, outcome.rejected, outcome.lastRejection.c_str());
   const AggregatorStats stats = p.aggregator->stats();
-  if (stats.lateValues > p.lateReported) {
-    c_complain(LOG_WARNING, &p.complaints.late,
-               "%s plugin: %llu values arrived for samples already written and forgotten; they were dropped "
-               "(send past values in time order).",
-               kPlugin, static_cast<unsigned long long>(stats.lateValues - p.lateReported));
-    p.lateReported = stats.lateValues;
-  }
+  complainAboutGrowth(p.complaints.late, stats.lateValues, p.lateReported,
+                      "values arrived for samples already written and forgotten; they were dropped (send past values "
+                      "in time order).");
+  complainAboutGrowth(p.complaints.future, stats.futureValues, p.futureReported,
+                      "values were timestamped more than max(2 intervals, 100 s) ahead of the clock; they were dropped "
+                      "(check the sender's clock or PUTVAL times).");
 }
 
 void *timerLoop(void *arg) {

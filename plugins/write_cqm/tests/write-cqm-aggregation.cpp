@@ -285,8 +285,8 @@ TEST_CASE("counter gaps and out-of-order values", "[write_cqm][aggregation][deri
   agg.ingest(octets.at(T0 + 30, 10, {derive(4000), derive(0)}), T0); /* two intervals in one difference */
   agg.ingest(octets.at(T0 + 20, 10, {derive(1000), derive(0)}), T0); /* older than the baseline: ignored */
   /* More than 100 s (and 2 intervals) later: a new baseline, no rate smeared over the gap. */
-  agg.ingest(octets.at(T0 + 250, 10, {derive(900000), derive(0)}), T0);
-  agg.ingest(octets.at(T0 + 260, 10, {derive(901000), derive(0)}), T0);
+  agg.ingest(octets.at(T0 + 250, 10, {derive(900000), derive(0)}), T0 + 250);
+  agg.ingest(octets.at(T0 + 260, 10, {derive(901000), derive(0)}), T0 + 260);
   closeAll(agg, sink);
   CHECK(sink.at("eth1", I0).rxBitsPerSecond == 1600); /* 4000 B * 8 / 20 s */
   CHECK(sink.at("eth1", I0 + 2).rxBitsPerSecond == 800);
@@ -330,8 +330,8 @@ TEST_CASE("off-line never exceeds 100 s and OnlineValue is configurable", "[writ
   MemorySink sink;
   Values state("dsl", "", "gauge", "state", {"value"});
   for (int i = 0; i < 30; ++i) /* every 5 s with interval 10: each covers 5 s */
-    agg.ingest(state.at(T0 + 5 * i, 10, {gauge(i < 25 ? 1 : 5)}), T0);
-  agg.ingest(state.at(T0 + 150, 300, {gauge(0)}), T0); /* one value with a long interval */
+    agg.ingest(state.at(T0 + 5 * i, 10, {gauge(i < 25 ? 1 : 5)}), T0 + 5 * i);
+  agg.ingest(state.at(T0 + 150, 300, {gauge(0)}), T0 + 150); /* one value with a long interval */
   closeAll(agg, sink);
   /* first value covers 10 s (no predecessor), then 5 s each: 10 + 24*5 = 130 s off-line, capped */
   CHECK(sink.at("line", I0).offlineSeconds == 100);
@@ -596,8 +596,8 @@ TEST_CASE("a sample the store refuses for good is dropped, not retried", "[write
   MemorySink sink;
   sink.rejectBelow = I0 + 1;
   Values echo("cqm_ping", "", "ping", "gw", {"value"});
-  agg.ingest(echo.at(T0 + 1, 1, {gauge(1)}), T0);
-  agg.ingest(echo.at(T0 + 101, 1, {gauge(1)}), T0);
+  agg.ingest(echo.at(T0 + 1, 1, {gauge(1)}), T0 + 1);
+  agg.ingest(echo.at(T0 + 101, 1, {gauge(1)}), T0 + 101);
   PassOutcome first = agg.writeDue(sink, T0 + 300);
   CHECK(first.written == 1);
   CHECK(first.rejected == 1);
@@ -606,4 +606,22 @@ TEST_CASE("a sample the store refuses for good is dropped, not retried", "[write
   CHECK(second.rejected == 0);
   CHECK(second.written == 0);
   CHECK(agg.stats().rejectedSamples == 1);
+}
+
+TEST_CASE("values from the future are refused and counted", "[write_cqm][aggregation][boundaries]") {
+  Aggregator agg(allAutomatic());
+  MemorySink sink;
+  Values echo("cqm_ping", "", "ping", "gw", {"value"});
+  const double now = T0 + 50;
+  agg.ingest(echo.at(now + 100, 1, {gauge(1)}), now);         /* 100 s ahead: clock skew, kept */
+  agg.ingest(echo.at(now + 101, 1, {gauge(1)}), now);         /* beyond 100 s (2 intervals are less) */
+  agg.ingest(echo.at(now + 86400 * 365, 1, {gauge(1)}), now); /* a year ahead */
+  Values slow("cqm_ping", "", "ping", "slow", {"value"});
+  agg.ingest(slow.at(now + 500, 300, {gauge(1)}), now); /* within 2 intervals of 300 s */
+  agg.ingest(slow.at(now + 601, 300, {gauge(1)}), now);
+  CHECK(agg.stats().futureValues == 3);
+  agg.writeAll(sink, now);
+  CHECK(sink.samples.size() == 2);
+  CHECK(sink.at("gw", I0 + 1).pollsSent == 1);
+  CHECK(sink.at("slow", I0 + 5).pollsSent == 1);
 }
