@@ -89,8 +89,12 @@ struct AggregatorOptions {
   double forgetWrittenAfter = 600;
   /* A graph without values this long (wall clock) loses its in-memory state (counter baselines). */
   double forgetGraphAfter = 86400;
-  /* Finished samples waiting for a working store, at most (oldest dropped beyond). */
-  std::size_t maxQueuedSamples = 1u << 20;
+  /*
+   * Finished samples pushed out of memory while the store does not work, at most (oldest dropped beyond, and
+   * counted). About 250 bytes of heap each: 100,000 is about 25 MB, one sample of each of 100,000 graphs or
+   * 1000 samples (27 h) of 100 graphs; samples still held per graph (maxOpenSamples) come on top.
+   */
+  std::size_t maxQueuedSamples = 100000;
   std::size_t shards = 64;
 };
 

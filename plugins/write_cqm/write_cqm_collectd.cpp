@@ -58,6 +58,9 @@ struct Complaints {
   c_complain_t flush = C_COMPLAIN_INIT_STATIC;
   c_complain_t reopen = C_COMPLAIN_INIT_STATIC;
   c_complain_t future = C_COMPLAIN_INIT_STATIC;
+  c_complain_t dropped = C_COMPLAIN_INIT_STATIC;
+  c_complain_t unnamed = C_COMPLAIN_INIT_STATIC;
+  c_complain_t invalid = C_COMPLAIN_INIT_STATIC;
 };
 
 struct Plugin {
@@ -70,7 +73,8 @@ struct Plugin {
   std::mutex timerMutex;
   std::condition_variable timerWake;
   bool stopping = false;
-  std::uint64_t lateReported = 0, futureReported = 0;
+  /* How much of each drop counter has been logged. */
+  std::uint64_t lateReported = 0, futureReported = 0, droppedReported = 0, unnamedReported = 0, invalidReported = 0;
   double nextRemoveStale = 0;
 };
 
@@ -292,6 +296,14 @@ void report(Plugin &p, const PassOutcome &outcome) {
   complainAboutGrowth(p.complaints.future, stats.futureValues, p.futureReported,
                       "values were timestamped more than max(2 intervals, 100 s) ahead of the clock; they were dropped "
                       "(check the sender's clock or PUTVAL times).");
+  complainAboutGrowth(p.complaints.dropped, stats.droppedSamples, p.droppedReported,
+                      "finished samples were dropped because the queue of samples waiting for a working store is "
+                      "full (oldest first); fix the store error logged above.");
+  complainAboutGrowth(p.complaints.unnamed, stats.unnamed, p.unnamedReported,
+                      "values were skipped because their graph name is empty after the name rule (letters, digits, "
+                      "'@', '-', '.'); check the <Graph> name templates.");
+  complainAboutGrowth(p.complaints.invalid, stats.invalidValues, p.invalidReported,
+                      "values were skipped because they are negative or infinite latencies, losses or rates.");
 }
 
 void *timerLoop(void *arg) {

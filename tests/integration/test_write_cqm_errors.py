@@ -9,7 +9,11 @@
   the error is logged a bounded number of times, and writing starts once the
   directory can be created;
 - a corrupt graph file is set aside (kept in corrupt/), reported, and a new
-  file started.
+  file started;
+- the store directory removed while running: reported, re-created, writing
+  resumes;
+- values that cannot be used (timestamped far ahead, empty graph name,
+  negative latency) are each logged, not dropped silently.
 """
 
 import os
@@ -164,6 +168,33 @@ class WriteCqmErrorTest(unittest.TestCase):
         with open(os.path.join(store, "corrupt", aside[0]), "rb") as f:
             self.assertEqual(f.read(), corrupt_bytes, "the corrupt file must be kept as it was")
         self.assertTrue(daemon.running())
+
+
+    def test_store_directory_removed_while_running(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        before = ExpectedGraph()
+        send_echoes(client, "before", before, S0, 100, 2.0)
+        self.wait_for_graph(daemon, store, "before", before)
+
+        shutil.rmtree(store)
+        after = ExpectedGraph()
+        send_echoes(client, "after", after, S0 + 1000, 100, 3.0)
+        self.wait_for_graph(daemon, store, "after", after)
+        daemon.wait_for_log("is no longer the one opened")
+        self.assertTrue(daemon.running())
+
+    def test_unusable_values_are_logged(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        client.putval("%s/cqm_ping/ping-ahead" % HOST, time.time() + 86400 * 365, [1.0], 1)
+        client.putval("%s/cqm_ping/ping-!!!" % HOST, S0, [1.0], 1)
+        client.putval("%s/cqm_ping/ping-negative" % HOST, S0, [-1.0], 1)
+        daemon.wait_for_log("write_cqm plugin: 1 values were timestamped more than")
+        daemon.wait_for_log("write_cqm plugin: 1 values were skipped because their graph name is empty")
+        daemon.wait_for_log("write_cqm plugin: 1 values were skipped because they are negative or infinite")
+        listing = cqm_store(store, "ls").stdout.strip().splitlines()
+        self.assertEqual(len(listing), 1, listing)  # the header only: no graph was written
 
 
 if __name__ == "__main__":
