@@ -79,7 +79,13 @@ struct Plugin {
 };
 
 Config g_config;
-std::atomic<Plugin *> g_plugin{nullptr};
+/*
+ * The running plugin, read and replaced only with std::atomic_load/atomic_store/atomic_exchange: a FLUSH from
+ * unixsock runs on a detached thread that may still hold it when shutdown runs, so the last holder frees it.
+ */
+std::shared_ptr<Plugin> g_plugin;
+
+std::shared_ptr<Plugin> runningPlugin() { return std::atomic_load(&g_plugin); }
 
 double nowSeconds() { return CDTIME_T_TO_DOUBLE(cdtime()); }
 
@@ -336,13 +342,13 @@ void *timerLoop(void *arg) {
 
 int writeCqmInit() {
   return fbcqm::collectd::guarded(kPlugin, "init", [&] {
-    if (g_plugin)
+    if (runningPlugin())
       return 0; /* init runs again after a SIGHUP-less re-init; keep the running state */
     if (g_config.storeDir.empty()) {
       ERROR("%s plugin: Option `StoreDir' is required.", kPlugin);
       return -1;
     }
-    auto plugin = std::make_unique<Plugin>();
+    auto plugin = std::make_shared<Plugin>();
     plugin->config = g_config;
     RuleSet rules = buildRules(plugin->config);
     if (rules.empty())
@@ -382,7 +388,7 @@ int writeCqmInit() {
       return -1;
     }
     plugin->timerRunning = true;
-    g_plugin = plugin.release();
+    std::atomic_store(&g_plugin, std::move(plugin));
     return 0;
   });
 }
@@ -402,7 +408,7 @@ DataSourceType dataSourceType(int type) {
 
 int writeCqmWrite(const data_set_t *ds, const value_list_t *vl, user_data_t *) {
   return fbcqm::collectd::guarded(kPlugin, "write", [&] {
-    Plugin *p = g_plugin;
+    const std::shared_ptr<Plugin> p = runningPlugin();
     if (p == nullptr || ds == nullptr || vl == nullptr)
       return -1;
     if (ds->ds_num != vl->values_len) {
@@ -445,7 +451,7 @@ int writeCqmWrite(const data_set_t *ds, const value_list_t *vl, user_data_t *) {
 
 int writeCqmFlush(cdtime_t, const char *, user_data_t *) {
   return fbcqm::collectd::guarded(kPlugin, "flush", [&] {
-    Plugin *p = g_plugin;
+    const std::shared_ptr<Plugin> p = runningPlugin();
     if (p == nullptr)
       return 0;
     const PassOutcome outcome = p->aggregator->writeAll(*p->sink, nowSeconds());
@@ -462,7 +468,8 @@ int writeCqmFlush(cdtime_t, const char *, user_data_t *) {
 
 int writeCqmShutdown() {
   return fbcqm::collectd::guarded(kPlugin, "shutdown", [&] {
-    Plugin *p = g_plugin;
+    /* Taken out first: a FLUSH arriving from now on finds no plugin; one already running keeps its reference. */
+    const std::shared_ptr<Plugin> p = std::atomic_exchange(&g_plugin, std::shared_ptr<Plugin>());
     if (p == nullptr)
       return 0;
     {
@@ -480,9 +487,7 @@ int writeCqmShutdown() {
     std::string error;
     if (!p->sink->flush(error))
       ERROR("%s plugin: flushing the CQM store failed: %s", kPlugin, error.c_str());
-    g_plugin = nullptr;
-    /* Write threads are stopped before shutdown callbacks run, so nothing uses p any more. */
-    delete p;
+    /* p is freed here, or by a FLUSH thread still using it when that one ends (the timer thread is joined). */
     return 0;
   });
 }

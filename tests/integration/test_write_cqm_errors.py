@@ -13,13 +13,16 @@
 - the store directory removed while running: reported, re-created, writing
   resumes;
 - values that cannot be used (timestamped far ahead, empty graph name,
-  negative latency) are each logged, not dropped silently.
+  negative latency) are each logged, not dropped silently;
+- FLUSH commands racing the shutdown: collectd exits cleanly (with the
+  sanitizer build, a use of the freed plugin state would fail the run).
 """
 
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -195,6 +198,39 @@ class WriteCqmErrorTest(unittest.TestCase):
         daemon.wait_for_log("write_cqm plugin: 1 values were skipped because they are negative or infinite")
         listing = cqm_store(store, "ls").stdout.strip().splitlines()
         self.assertEqual(len(listing), 1, listing)  # the header only: no graph was written
+
+
+    def test_flush_racing_shutdown(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        expected = ExpectedGraph()
+        send_echoes(client, "racing", expected, S0, 100, 2.0)
+        self.wait_for_graph(daemon, store, "racing", expected)
+        stop = threading.Event()
+        flushed = []
+
+        def flood():
+            """Several connections flushing until the daemon goes (each unixsock connection is its own thread)."""
+            while not stop.is_set():
+                try:
+                    flusher = UnixSocketClient(daemon, timeout=2)
+                    for _ in range(20):
+                        flusher.flush()
+                        flushed.append(1)
+                    flusher.close()
+                except (OSError, AssertionError):
+                    return
+
+        threads = [threading.Thread(target=flood) for _ in range(3)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(flushed) >= 30, 10, "FLUSH commands answered")
+        code = daemon.stop()
+        stop.set()
+        for t in threads:
+            t.join(10)
+        self.assertEqual(code, 0, "collectd did not exit cleanly" + daemon.diagnostics())
+        self.assertEqual(daemon.log_lines("AddressSanitizer"), [])
 
 
 if __name__ == "__main__":
