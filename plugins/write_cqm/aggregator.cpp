@@ -103,6 +103,8 @@ struct Aggregator::HeldSample {
 
 struct Aggregator::Graph {
   std::string name;
+  std::string rawName; /* the first raw name seen for it: another one is a collision (my_box and mybox) */
+  bool collisionReported = false;
   std::vector<Series> series;
   std::vector<Role> slotRoles;  /* role of each series, for SampleAccumulator::toSample */
   std::vector<HeldSample> held; /* ascending sample index */
@@ -203,6 +205,16 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   std::lock_guard<std::mutex> lock(shard.mutex);
   Graph &graph = shard.graphs.findOrCreate(name, hash);
   graph.lastSeen = now;
+  if (graph.rawName.empty()) {
+    graph.rawName.assign(target.rawName.data(), target.rawName.size());
+  } else if (!graph.collisionReported && graph.rawName != target.rawName) {
+    /* Two sources silently sharing one graph would mix their values: say so, once per graph. */
+    graph.collisionReported = true;
+    ++nameCollisions_;
+    std::lock_guard<std::mutex> collisionLock(collisionMutex_);
+    lastCollision_ =
+        "\"" + graph.rawName + "\" and \"" + std::string(target.rawName) + "\" both give graph \"" + name + "\"";
+  }
 
   std::size_t slot = 0;
   while (slot < graph.series.size() && graph.series[slot].key != key)
@@ -534,11 +546,17 @@ AggregatorStats Aggregator::stats() const {
   s.invalidValues = invalidValues_;
   s.unnamed = unnamed_;
   s.futureValues = futureValues_;
+  s.nameCollisions = nameCollisions_;
   s.samplesWritten = samplesWritten_;
   s.writeFailures = writeFailures_;
   s.droppedSamples = droppedSamples_;
   s.rejectedSamples = rejectedSamples_;
   return s;
+}
+
+std::string Aggregator::lastNameCollision() const {
+  std::lock_guard<std::mutex> lock(collisionMutex_);
+  return lastCollision_;
 }
 
 std::size_t Aggregator::graphCount() const {

@@ -100,14 +100,15 @@ struct AggregatorOptions {
 
 /* Counters for logs, tests and the benchmark. */
 struct AggregatorStats {
-  std::uint64_t valueLists = 0;    /* ingest() calls */
-  std::uint64_t mappedValues = 0;  /* data-source values that fed a graph */
-  std::uint64_t lateValues = 0;    /* for a sample already written and forgotten */
-  std::uint64_t outOfOrder = 0;    /* counter values older than the previous one */
-  std::uint64_t counterResets = 0; /* DERIVE going down, 64-bit COUNTER going down */
-  std::uint64_t invalidValues = 0; /* negative latency or loss, infinite values */
-  std::uint64_t unnamed = 0;       /* graph name empty after the name rule */
-  std::uint64_t futureValues = 0;  /* timestamped beyond now + max(2 intervals, 100 s): refused */
+  std::uint64_t valueLists = 0;     /* ingest() calls */
+  std::uint64_t mappedValues = 0;   /* data-source values that fed a graph */
+  std::uint64_t lateValues = 0;     /* for a sample already written and forgotten */
+  std::uint64_t outOfOrder = 0;     /* counter values older than the previous one */
+  std::uint64_t counterResets = 0;  /* DERIVE going down, 64-bit COUNTER going down */
+  std::uint64_t invalidValues = 0;  /* negative latency or loss, infinite values */
+  std::uint64_t unnamed = 0;        /* graph name empty after the name rule */
+  std::uint64_t futureValues = 0;   /* timestamped beyond now + max(2 intervals, 100 s): refused */
+  std::uint64_t nameCollisions = 0; /* graphs fed under two different raw names (counted once per graph) */
   std::uint64_t samplesWritten = 0;
   std::uint64_t writeFailures = 0;
   std::uint64_t droppedSamples = 0;  /* retry queue overflow */
@@ -143,6 +144,8 @@ public:
   PassOutcome writeAll(SampleSink &sink, double now);
 
   AggregatorStats stats() const;
+  /* The latest name collision, described for a log line ("raw names A and B both give graph C"). */
+  std::string lastNameCollision() const;
   std::size_t graphCount() const;
   const RuleSet &rules() const { return rules_; }
 
@@ -179,12 +182,15 @@ private:
   std::mutex queueMutex_;
   std::map<std::pair<std::string, std::int64_t>, Finished> queue_;
 
+  mutable std::mutex collisionMutex_;
+  std::string lastCollision_;
+
   std::mutex passMutex_;
   std::atomic<std::uint64_t> version_{0};
 
   mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
-      counterResets_{0}, invalidValues_{0}, unnamed_{0}, futureValues_{0}, samplesWritten_{0}, writeFailures_{0},
-      droppedSamples_{0}, rejectedSamples_{0};
+      counterResets_{0}, invalidValues_{0}, unnamed_{0}, futureValues_{0}, nameCollisions_{0}, samplesWritten_{0},
+      writeFailures_{0}, droppedSamples_{0}, rejectedSamples_{0};
 };
 
 } // namespace fbcqm::write_cqm

@@ -61,6 +61,7 @@ struct Complaints {
   c_complain_t dropped = C_COMPLAIN_INIT_STATIC;
   c_complain_t unnamed = C_COMPLAIN_INIT_STATIC;
   c_complain_t invalid = C_COMPLAIN_INIT_STATIC;
+  c_complain_t collision = C_COMPLAIN_INIT_STATIC;
 };
 
 struct Plugin {
@@ -74,7 +75,8 @@ struct Plugin {
   std::condition_variable timerWake;
   bool stopping = false;
   /* How much of each drop counter has been logged. */
-  std::uint64_t lateReported = 0, futureReported = 0, droppedReported = 0, unnamedReported = 0, invalidReported = 0;
+  std::uint64_t lateReported = 0, futureReported = 0, droppedReported = 0, unnamedReported = 0, invalidReported = 0,
+                collisionsReported = 0;
   double nextRemoveStale = 0;
 };
 
@@ -310,6 +312,12 @@ void report(Plugin &p, const PassOutcome &outcome) {
                       "'@', '-', '.'); check the <Graph> name templates.");
   complainAboutGrowth(p.complaints.invalid, stats.invalidValues, p.invalidReported,
                       "values were skipped because they are negative or infinite latencies, losses or rates.");
+  if (stats.nameCollisions > p.collisionsReported) {
+    const std::string what = "graphs are fed under two different names that the name rule makes equal, so their "
+                             "values are mixed (latest: " +
+                             p.aggregator->lastNameCollision() + "); rename one source or use a <Graph> block.";
+    complainAboutGrowth(p.complaints.collision, stats.nameCollisions, p.collisionsReported, what.c_str());
+  }
 }
 
 void *timerLoop(void *arg) {

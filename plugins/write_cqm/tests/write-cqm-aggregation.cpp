@@ -625,3 +625,23 @@ TEST_CASE("values from the future are refused and counted", "[write_cqm][aggrega
   CHECK(sink.at("gw", I0 + 1).pollsSent == 1);
   CHECK(sink.at("slow", I0 + 5).pollsSent == 1);
 }
+
+TEST_CASE("two raw names giving one graph name are reported once", "[write_cqm][aggregation]") {
+  Aggregator agg(allAutomatic());
+  MemorySink sink;
+  Values underscore("cqm_ping", "", "ping", "my_box", {"value"});
+  Values plain("cqm_ping", "", "ping", "mybox", {"value"});
+  Values other("cqm_ping", "", "ping", "other", {"value"});
+  for (int i = 0; i < 5; ++i) {
+    agg.ingest(underscore.at(T0 + i, 1, {gauge(1)}), T0 + i);
+    agg.ingest(plain.at(T0 + i, 1, {gauge(2)}), T0 + i);
+    agg.ingest(other.at(T0 + i, 1, {gauge(3)}), T0 + i);
+  }
+  CHECK(agg.stats().nameCollisions == 1);
+  const std::string collision = agg.lastNameCollision();
+  CHECK(collision.find("\"my_box\"") != std::string::npos);
+  CHECK(collision.find("\"mybox\"") != std::string::npos);
+  closeAll(agg, sink);
+  CHECK(sink.at("mybox", I0).pollsSent == 10); /* still shared: reported, not split */
+  CHECK(sink.at("other", I0).pollsSent == 5);
+}
