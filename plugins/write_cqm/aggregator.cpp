@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <unordered_set>
 
 #include "cqm/cqm_time.h"
 #include "cqm/graph_name.h"
@@ -102,6 +103,8 @@ struct Aggregator::HeldSample {
 
 struct Aggregator::Graph {
   std::string name;
+  std::string rawName; /* the first raw name seen for it: another one is a collision (my_box and mybox) */
+  bool collisionReported = false;
   std::vector<Series> series;
   std::vector<Role> slotRoles;  /* role of each series, for SampleAccumulator::toSample */
   std::vector<HeldSample> held; /* ascending sample index */
@@ -181,6 +184,12 @@ std::size_t Aggregator::ingest(const ValueList &values, double now, std::string 
 }
 
 void Aggregator::feed(const Target &target, const ValueList &values, std::uint64_t idHash, double now) {
+  const double t = values.time;
+  const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
+  if (t > now + std::max<double>(2 * interval, cqm::kSampleSeconds)) {
+    ++futureValues_;
+    return;
+  }
   thread_local std::string name;
   finalName(target.rawName, name);
   if (name.empty()) {
@@ -188,8 +197,6 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
     return;
   }
   const DataSourceValue &value = values.values[target.dataSourceIndex];
-  const double t = values.time;
-  const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
   const std::uint64_t key =
       (idHash ^ (target.dataSourceIndex * 0x9e3779b97f4a7c15ull)) * 31 + static_cast<std::uint64_t>(target.role);
 
@@ -198,6 +205,16 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   std::lock_guard<std::mutex> lock(shard.mutex);
   Graph &graph = shard.graphs.findOrCreate(name, hash);
   graph.lastSeen = now;
+  if (graph.rawName.empty()) {
+    graph.rawName.assign(target.rawName.data(), target.rawName.size());
+  } else if (!graph.collisionReported && graph.rawName != target.rawName) {
+    /* Two sources silently sharing one graph would mix their values: say so, once per graph. */
+    graph.collisionReported = true;
+    ++nameCollisions_;
+    std::lock_guard<std::mutex> collisionLock(collisionMutex_);
+    lastCollision_ =
+        "\"" + graph.rawName + "\" and \"" + std::string(target.rawName) + "\" both give graph \"" + name + "\"";
+  }
 
   std::size_t slot = 0;
   while (slot < graph.series.size() && graph.series[slot].key != key)
@@ -483,9 +500,11 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     collect(*shard, now, everything, batch);
 
   PassOutcome outcome;
-  std::size_t failuresInARow = 0;
+  /* Graphs that failed this pass: their other samples would fail alike, the other graphs may not. */
+  std::unordered_set<std::string> failedGraphs;
+  bool storeUnavailable = false;
   for (Finished &item : batch) {
-    if (failuresInARow >= options_.maxConsecutiveFailures) {
+    if (storeUnavailable || failedGraphs.count(item.graph) != 0) {
       ++outcome.deferred;
       requeue(std::move(item), now);
       continue;
@@ -495,7 +514,6 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     if (result == SinkResult::Written) {
       ++outcome.written;
       ++samplesWritten_;
-      failuresInARow = 0;
     } else if (result == SinkResult::Rejected) {
       ++outcome.rejected;
       ++rejectedSamples_;
@@ -503,8 +521,11 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     } else {
       ++outcome.failed;
       ++writeFailures_;
-      ++failuresInARow;
       outcome.lastError = item.graph + ": " + error;
+      if (result == SinkResult::Unavailable)
+        storeUnavailable = true;
+      else
+        failedGraphs.insert(item.graph);
       requeue(std::move(item), now);
     }
   }
@@ -524,11 +545,18 @@ AggregatorStats Aggregator::stats() const {
   s.counterResets = counterResets_;
   s.invalidValues = invalidValues_;
   s.unnamed = unnamed_;
+  s.futureValues = futureValues_;
+  s.nameCollisions = nameCollisions_;
   s.samplesWritten = samplesWritten_;
   s.writeFailures = writeFailures_;
   s.droppedSamples = droppedSamples_;
   s.rejectedSamples = rejectedSamples_;
   return s;
+}
+
+std::string Aggregator::lastNameCollision() const {
+  std::lock_guard<std::mutex> lock(collisionMutex_);
+  return lastCollision_;
 }
 
 std::size_t Aggregator::graphCount() const {

@@ -4,7 +4,10 @@
  * 100-second cqm::Samples out to a SampleSink (the CQM store).
  *
  * - Each value's own timestamp decides its sample (PUTVAL with past times
- *   lands in the past samples).
+ *   lands in the past samples). A value timestamped further ahead of the
+ *   wall clock than max(2 intervals, 100 s) (a PUTVAL typo, a clock jump) is
+ *   refused and counted: the store would refuse its sample anyway, and it
+ *   would sit in memory until then.
  * - Thread-safe: collectd's write threads call ingest() concurrently; graphs
  *   are spread over independently locked shards. No disk I/O happens in
  *   ingest(): writing is done by writeDue()/writeAll() on the caller's
@@ -17,7 +20,9 @@
  *   without losing what the store has).
  * - A failed write keeps the sample (dirty in memory or in a bounded retry
  *   queue) and is retried on the next pass: writing resumes when the cause
- *   goes away.
+ *   goes away. A graph that fails is skipped for the rest of the pass (its
+ *   other samples would fail alike) but the other graphs are still written;
+ *   only a store-wide failure (SinkResult::Unavailable) ends a pass early.
  */
 #pragma once
 
@@ -61,8 +66,9 @@ struct ValueList {
 
 enum class SinkResult {
   Written,
-  Retry,    /* failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
-  Rejected, /* can never be written (e.g. older than the retention): drop it */
+  Retry,       /* this graph failed for a reason that may go away (full disk, permissions, I/O): keep the sample */
+  Rejected,    /* can never be written (e.g. older than the retention): drop it */
+  Unavailable, /* the whole store is unusable (cannot be opened, directory replaced): keep it, stop the pass */
 };
 
 /* Where finished samples go (the CQM store in production, a map in tests). Called from one thread at a time. */
@@ -83,22 +89,26 @@ struct AggregatorOptions {
   double forgetWrittenAfter = 600;
   /* A graph without values this long (wall clock) loses its in-memory state (counter baselines). */
   double forgetGraphAfter = 86400;
-  /* Finished samples waiting for a working store, at most (oldest dropped beyond). */
-  std::size_t maxQueuedSamples = 1u << 20;
-  /* After this many write failures in a row a pass stops: a full disk fails every write alike. */
-  std::size_t maxConsecutiveFailures = 8;
+  /*
+   * Finished samples pushed out of memory while the store does not work, at most (oldest dropped beyond, and
+   * counted). About 250 bytes of heap each: 100,000 is about 25 MB, one sample of each of 100,000 graphs or
+   * 1000 samples (27 h) of 100 graphs; samples still held per graph (maxOpenSamples) come on top.
+   */
+  std::size_t maxQueuedSamples = 100000;
   std::size_t shards = 64;
 };
 
 /* Counters for logs, tests and the benchmark. */
 struct AggregatorStats {
-  std::uint64_t valueLists = 0;    /* ingest() calls */
-  std::uint64_t mappedValues = 0;  /* data-source values that fed a graph */
-  std::uint64_t lateValues = 0;    /* for a sample already written and forgotten */
-  std::uint64_t outOfOrder = 0;    /* counter values older than the previous one */
-  std::uint64_t counterResets = 0; /* DERIVE going down, 64-bit COUNTER going down */
-  std::uint64_t invalidValues = 0; /* negative latency or loss, infinite values */
-  std::uint64_t unnamed = 0;       /* graph name empty after the name rule */
+  std::uint64_t valueLists = 0;     /* ingest() calls */
+  std::uint64_t mappedValues = 0;   /* data-source values that fed a graph */
+  std::uint64_t lateValues = 0;     /* for a sample already written and forgotten */
+  std::uint64_t outOfOrder = 0;     /* counter values older than the previous one */
+  std::uint64_t counterResets = 0;  /* DERIVE going down, 64-bit COUNTER going down */
+  std::uint64_t invalidValues = 0;  /* negative latency or loss, infinite values */
+  std::uint64_t unnamed = 0;        /* graph name empty after the name rule */
+  std::uint64_t futureValues = 0;   /* timestamped beyond now + max(2 intervals, 100 s): refused */
+  std::uint64_t nameCollisions = 0; /* graphs fed under two different raw names (counted once per graph) */
   std::uint64_t samplesWritten = 0;
   std::uint64_t writeFailures = 0;
   std::uint64_t droppedSamples = 0;  /* retry queue overflow */
@@ -108,7 +118,7 @@ struct AggregatorStats {
 struct PassOutcome {
   std::size_t written = 0;
   std::size_t failed = 0;   /* attempts that failed (each sample kept for retry) */
-  std::size_t deferred = 0; /* not attempted this pass after repeated failures */
+  std::size_t deferred = 0; /* not attempted this pass: their graph failed, or the store is unavailable */
   std::size_t rejected = 0; /* refused for good by the sink, dropped */
   std::string lastError;    /* "graph: reason" of the last failure */
   std::string lastRejection;
@@ -134,6 +144,8 @@ public:
   PassOutcome writeAll(SampleSink &sink, double now);
 
   AggregatorStats stats() const;
+  /* The latest name collision, described for a log line ("raw names A and B both give graph C"). */
+  std::string lastNameCollision() const;
   std::size_t graphCount() const;
   const RuleSet &rules() const { return rules_; }
 
@@ -170,12 +182,15 @@ private:
   std::mutex queueMutex_;
   std::map<std::pair<std::string, std::int64_t>, Finished> queue_;
 
+  mutable std::mutex collisionMutex_;
+  std::string lastCollision_;
+
   std::mutex passMutex_;
   std::atomic<std::uint64_t> version_{0};
 
   mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
-      counterResets_{0}, invalidValues_{0}, unnamed_{0}, samplesWritten_{0}, writeFailures_{0}, droppedSamples_{0},
-      rejectedSamples_{0};
+      counterResets_{0}, invalidValues_{0}, unnamed_{0}, futureValues_{0}, nameCollisions_{0}, samplesWritten_{0},
+      writeFailures_{0}, droppedSamples_{0}, rejectedSamples_{0};
 };
 
 } // namespace fbcqm::write_cqm

@@ -3,7 +3,10 @@
  * The production SampleSink: the CQM store. Opens the store lazily and again
  * after a failure (directory not writable yet, another writer holding the
  * lock, disk full at creation), so writing resumes by itself when the cause
- * goes away. Sorts store errors into "retry later" and "never".
+ * goes away. When the store directory is removed or replaced under a running
+ * writer (NotAStore), the writer is dropped and the next write opens the store
+ * again. Sorts store errors into "this graph, retry later", "the whole store,
+ * retry later" and "never".
  */
 #pragma once
 
@@ -20,8 +23,12 @@ namespace fbcqm::write_cqm {
 
 class StoreSink : public SampleSink {
 public:
-  /* notice receives one-off events worth a log line (a corrupt graph file set aside). */
-  explicit StoreSink(cqm::StoreOptions options, std::function<void(const std::string &)> notice = {});
+  enum class Notice {
+    CorruptSetAside, /* a corrupt graph file was set aside and a new one started */
+    StoreReplaced,   /* the store directory was removed or replaced: it will be opened again */
+  };
+  /* notice receives one-off events worth a log line. */
+  explicit StoreSink(cqm::StoreOptions options, std::function<void(Notice, const std::string &)> notice = {});
   ~StoreSink() override;
 
   SinkResult write(const std::string &graph, cqm::GraphKind kind, const cqm::Sample &sample,
@@ -38,10 +45,15 @@ public:
   static bool isTransient(cqm::StoreErrorKind kind);
 
 private:
+  /* The open writer, or null (reason in error) when it cannot be opened. */
+  std::shared_ptr<cqm::StoreWriter> current(std::string &error);
+  /* Drops writer if it is still the current one (after NotAStore), so that the next call reopens the store. */
+  void reopenLater(const std::shared_ptr<cqm::StoreWriter> &writer, const std::string &reason);
+
   cqm::StoreOptions options_;
-  std::function<void(const std::string &)> notice_;
+  std::function<void(Notice, const std::string &)> notice_;
   std::mutex mutex_; /* guards writer_ (open/close), not the writes themselves */
-  std::unique_ptr<cqm::StoreWriter> writer_;
+  std::shared_ptr<cqm::StoreWriter> writer_;
 };
 
 } // namespace fbcqm::write_cqm

@@ -56,6 +56,12 @@ struct Complaints {
   c_complain_t late = C_COMPLAIN_INIT_STATIC;
   c_complain_t rejected = C_COMPLAIN_INIT_STATIC;
   c_complain_t flush = C_COMPLAIN_INIT_STATIC;
+  c_complain_t reopen = C_COMPLAIN_INIT_STATIC;
+  c_complain_t future = C_COMPLAIN_INIT_STATIC;
+  c_complain_t dropped = C_COMPLAIN_INIT_STATIC;
+  c_complain_t unnamed = C_COMPLAIN_INIT_STATIC;
+  c_complain_t invalid = C_COMPLAIN_INIT_STATIC;
+  c_complain_t collision = C_COMPLAIN_INIT_STATIC;
 };
 
 struct Plugin {
@@ -68,12 +74,20 @@ struct Plugin {
   std::mutex timerMutex;
   std::condition_variable timerWake;
   bool stopping = false;
-  std::uint64_t lateReported = 0;
+  /* How much of each drop counter has been logged. */
+  std::uint64_t lateReported = 0, futureReported = 0, droppedReported = 0, unnamedReported = 0, invalidReported = 0,
+                collisionsReported = 0;
   double nextRemoveStale = 0;
 };
 
 Config g_config;
-std::atomic<Plugin *> g_plugin{nullptr};
+/*
+ * The running plugin, read and replaced only with std::atomic_load/atomic_store/atomic_exchange: a FLUSH from
+ * unixsock runs on a detached thread that may still hold it when shutdown runs, so the last holder frees it.
+ */
+std::shared_ptr<Plugin> g_plugin;
+
+std::shared_ptr<Plugin> runningPlugin() { return std::atomic_load(&g_plugin); }
 
 double nowSeconds() { return CDTIME_T_TO_DOUBLE(cdtime()); }
 
@@ -257,6 +271,20 @@ RuleSet buildRules(const Config &c) {
 
 /* ---- writing ------------------------------------------------------------ */
 
+/*
+ * Logs, rate-limited, by how much a drop counter grew since the last line logged for it. Call with
+ * complaints.mutex held.
+ */
+void complainAboutGrowth(c_complain_t &state, std::uint64_t total, std::uint64_t &reported, const char *what) {
+  if (total <= reported)
+    return;
+  const cdtime_t lastLogged = state.last;
+  c_complain(LOG_WARNING, &state, "%s plugin: %llu %s", kPlugin, static_cast<unsigned long long>(total - reported),
+             what);
+  if (state.last != lastLogged) /* logged, not held back: the next line counts from here */
+    reported = total;
+}
+
 void report(Plugin &p, const PassOutcome &outcome) {
   std::lock_guard<std::mutex> lock(p.complaints.mutex);
   if (outcome.failed > 0) {
@@ -270,12 +298,25 @@ void report(Plugin &p, const PassOutcome &outcome) {
     c_complain(LOG_WARNING, &p.complaints.rejected, "%s plugin: %zu samples refused by the store and dropped: %s",
                kPlugin, outcome.rejected, outcome.lastRejection.c_str());
   const AggregatorStats stats = p.aggregator->stats();
-  if (stats.lateValues > p.lateReported) {
-    c_complain(LOG_WARNING, &p.complaints.late,
-               "%s plugin: %llu values arrived for samples already written and forgotten; they were dropped "
-               "(send past values in time order).",
-               kPlugin, static_cast<unsigned long long>(stats.lateValues - p.lateReported));
-    p.lateReported = stats.lateValues;
+  complainAboutGrowth(p.complaints.late, stats.lateValues, p.lateReported,
+                      "values arrived for samples already written and forgotten; they were dropped (send past values "
+                      "in time order).");
+  complainAboutGrowth(p.complaints.future, stats.futureValues, p.futureReported,
+                      "values were timestamped more than max(2 intervals, 100 s) ahead of the clock; they were dropped "
+                      "(check the sender's clock or PUTVAL times).");
+  complainAboutGrowth(p.complaints.dropped, stats.droppedSamples, p.droppedReported,
+                      "finished samples were dropped because the queue of samples waiting for a working store is "
+                      "full (oldest first); fix the store error logged above.");
+  complainAboutGrowth(p.complaints.unnamed, stats.unnamed, p.unnamedReported,
+                      "values were skipped because their graph name is empty after the name rule (letters, digits, "
+                      "'@', '-', '.'); check the <Graph> name templates.");
+  complainAboutGrowth(p.complaints.invalid, stats.invalidValues, p.invalidReported,
+                      "values were skipped because they are negative or infinite latencies, losses or rates.");
+  if (stats.nameCollisions > p.collisionsReported) {
+    const std::string what = "graphs are fed under two different names that the name rule makes equal, so their "
+                             "values are mixed (latest: " +
+                             p.aggregator->lastNameCollision() + "); rename one source or use a <Graph> block.";
+    complainAboutGrowth(p.complaints.collision, stats.nameCollisions, p.collisionsReported, what.c_str());
   }
 }
 
@@ -309,13 +350,13 @@ void *timerLoop(void *arg) {
 
 int writeCqmInit() {
   return fbcqm::collectd::guarded(kPlugin, "init", [&] {
-    if (g_plugin)
+    if (runningPlugin())
       return 0; /* init runs again after a SIGHUP-less re-init; keep the running state */
     if (g_config.storeDir.empty()) {
       ERROR("%s plugin: Option `StoreDir' is required.", kPlugin);
       return -1;
     }
-    auto plugin = std::make_unique<Plugin>();
+    auto plugin = std::make_shared<Plugin>();
     plugin->config = g_config;
     RuleSet rules = buildRules(plugin->config);
     if (rules.empty())
@@ -328,8 +369,17 @@ int writeCqmInit() {
     storeOptions.dir = plugin->config.storeDir;
     storeOptions.retentionSamples =
         static_cast<std::uint32_t>((plugin->config.retentionSeconds + cqm::kSampleSeconds - 1) / cqm::kSampleSeconds);
-    plugin->sink = std::make_unique<StoreSink>(
-        storeOptions, [](const std::string &message) { WARNING("%s plugin: %s", kPlugin, message.c_str()); });
+    Plugin *self = plugin.get();
+    plugin->sink =
+        std::make_unique<StoreSink>(storeOptions, [self](StoreSink::Notice kind, const std::string &message) {
+          if (kind == StoreSink::Notice::StoreReplaced) {
+            /* Rate-limited: a directory replaced again and again must not flood the log. */
+            std::lock_guard<std::mutex> lock(self->complaints.mutex);
+            c_complain(LOG_WARNING, &self->complaints.reopen, "%s plugin: %s", kPlugin, message.c_str());
+          } else {
+            WARNING("%s plugin: %s", kPlugin, message.c_str());
+          }
+        });
 
     std::string error;
     if (plugin->sink->ensureOpen(error))
@@ -346,7 +396,7 @@ int writeCqmInit() {
       return -1;
     }
     plugin->timerRunning = true;
-    g_plugin = plugin.release();
+    std::atomic_store(&g_plugin, std::move(plugin));
     return 0;
   });
 }
@@ -366,7 +416,7 @@ DataSourceType dataSourceType(int type) {
 
 int writeCqmWrite(const data_set_t *ds, const value_list_t *vl, user_data_t *) {
   return fbcqm::collectd::guarded(kPlugin, "write", [&] {
-    Plugin *p = g_plugin;
+    const std::shared_ptr<Plugin> p = runningPlugin();
     if (p == nullptr || ds == nullptr || vl == nullptr)
       return -1;
     if (ds->ds_num != vl->values_len) {
@@ -409,7 +459,7 @@ int writeCqmWrite(const data_set_t *ds, const value_list_t *vl, user_data_t *) {
 
 int writeCqmFlush(cdtime_t, const char *, user_data_t *) {
   return fbcqm::collectd::guarded(kPlugin, "flush", [&] {
-    Plugin *p = g_plugin;
+    const std::shared_ptr<Plugin> p = runningPlugin();
     if (p == nullptr)
       return 0;
     const PassOutcome outcome = p->aggregator->writeAll(*p->sink, nowSeconds());
@@ -426,7 +476,8 @@ int writeCqmFlush(cdtime_t, const char *, user_data_t *) {
 
 int writeCqmShutdown() {
   return fbcqm::collectd::guarded(kPlugin, "shutdown", [&] {
-    Plugin *p = g_plugin;
+    /* Taken out first: a FLUSH arriving from now on finds no plugin; one already running keeps its reference. */
+    const std::shared_ptr<Plugin> p = std::atomic_exchange(&g_plugin, std::shared_ptr<Plugin>());
     if (p == nullptr)
       return 0;
     {
@@ -444,9 +495,7 @@ int writeCqmShutdown() {
     std::string error;
     if (!p->sink->flush(error))
       ERROR("%s plugin: flushing the CQM store failed: %s", kPlugin, error.c_str());
-    g_plugin = nullptr;
-    /* Write threads are stopped before shutdown callbacks run, so nothing uses p any more. */
-    delete p;
+    /* p is freed here, or by a FLUSH thread still using it when that one ends (the timer thread is joined). */
     return 0;
   });
 }

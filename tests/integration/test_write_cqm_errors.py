@@ -9,13 +9,20 @@
   the error is logged a bounded number of times, and writing starts once the
   directory can be created;
 - a corrupt graph file is set aside (kept in corrupt/), reported, and a new
-  file started.
+  file started;
+- the store directory removed while running: reported, re-created, writing
+  resumes;
+- values that cannot be used (timestamped far ahead, empty graph name,
+  negative latency) are each logged, not dropped silently;
+- FLUSH commands racing the shutdown: collectd exits cleanly (with the
+  sanitizer build, a use of the freed plugin state would fail the run).
 """
 
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -164,6 +171,66 @@ class WriteCqmErrorTest(unittest.TestCase):
         with open(os.path.join(store, "corrupt", aside[0]), "rb") as f:
             self.assertEqual(f.read(), corrupt_bytes, "the corrupt file must be kept as it was")
         self.assertTrue(daemon.running())
+
+
+    def test_store_directory_removed_while_running(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        before = ExpectedGraph()
+        send_echoes(client, "before", before, S0, 100, 2.0)
+        self.wait_for_graph(daemon, store, "before", before)
+
+        shutil.rmtree(store)
+        after = ExpectedGraph()
+        send_echoes(client, "after", after, S0 + 1000, 100, 3.0)
+        self.wait_for_graph(daemon, store, "after", after)
+        daemon.wait_for_log("is no longer the one opened")
+        self.assertTrue(daemon.running())
+
+    def test_unusable_values_are_logged(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        client.putval("%s/cqm_ping/ping-ahead" % HOST, time.time() + 86400 * 365, [1.0], 1)
+        client.putval("%s/cqm_ping/ping-!!!" % HOST, S0, [1.0], 1)
+        client.putval("%s/cqm_ping/ping-negative" % HOST, S0, [-1.0], 1)
+        daemon.wait_for_log("write_cqm plugin: 1 values were timestamped more than")
+        daemon.wait_for_log("write_cqm plugin: 1 values were skipped because their graph name is empty")
+        daemon.wait_for_log("write_cqm plugin: 1 values were skipped because they are negative or infinite")
+        listing = cqm_store(store, "ls").stdout.strip().splitlines()
+        self.assertEqual(len(listing), 1, listing)  # the header only: no graph was written
+
+
+    def test_flush_racing_shutdown(self):
+        store = os.path.join(self.tmp, "store")
+        daemon, client = self.start(store)
+        expected = ExpectedGraph()
+        send_echoes(client, "racing", expected, S0, 100, 2.0)
+        self.wait_for_graph(daemon, store, "racing", expected)
+        stop = threading.Event()
+        flushed = []
+
+        def flood():
+            """Several connections flushing until the daemon goes (each unixsock connection is its own thread)."""
+            while not stop.is_set():
+                try:
+                    flusher = UnixSocketClient(daemon, timeout=2)
+                    for _ in range(20):
+                        flusher.flush()
+                        flushed.append(1)
+                    flusher.close()
+                except (OSError, AssertionError):
+                    return
+
+        threads = [threading.Thread(target=flood) for _ in range(3)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(flushed) >= 30, 10, "FLUSH commands answered")
+        code = daemon.stop()
+        stop.set()
+        for t in threads:
+            t.join(10)
+        self.assertEqual(code, 0, "collectd did not exit cleanly" + daemon.diagnostics())
+        self.assertEqual(daemon.log_lines("AddressSanitizer"), [])
 
 
 if __name__ == "__main__":

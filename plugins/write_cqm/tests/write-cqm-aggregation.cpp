@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,7 +31,11 @@ public:
   SinkResult write(const std::string &graph, GraphKind kind, const Sample &sample, std::string &error) override {
     std::lock_guard<std::mutex> lock(mutex);
     ++attempts;
-    if (failing) {
+    if (unavailable) {
+      error = "the store directory was replaced";
+      return SinkResult::Unavailable;
+    }
+    if (failing || failingGraphs.count(graph) != 0) {
       error = "No space left on device";
       return SinkResult::Retry;
     }
@@ -52,7 +57,9 @@ public:
   bool has(const std::string &graph, std::int64_t index) const { return samples.count({graph, index}) != 0; }
 
   std::mutex mutex;
-  bool failing = false;
+  bool failing = false;     /* every graph fails */
+  bool unavailable = false; /* the whole store is unusable */
+  std::set<std::string> failingGraphs;
   std::int64_t rejectBelow = 0;
   int attempts = 0;
   int writes = 0;
@@ -278,8 +285,8 @@ TEST_CASE("counter gaps and out-of-order values", "[write_cqm][aggregation][deri
   agg.ingest(octets.at(T0 + 30, 10, {derive(4000), derive(0)}), T0); /* two intervals in one difference */
   agg.ingest(octets.at(T0 + 20, 10, {derive(1000), derive(0)}), T0); /* older than the baseline: ignored */
   /* More than 100 s (and 2 intervals) later: a new baseline, no rate smeared over the gap. */
-  agg.ingest(octets.at(T0 + 250, 10, {derive(900000), derive(0)}), T0);
-  agg.ingest(octets.at(T0 + 260, 10, {derive(901000), derive(0)}), T0);
+  agg.ingest(octets.at(T0 + 250, 10, {derive(900000), derive(0)}), T0 + 250);
+  agg.ingest(octets.at(T0 + 260, 10, {derive(901000), derive(0)}), T0 + 260);
   closeAll(agg, sink);
   CHECK(sink.at("eth1", I0).rxBitsPerSecond == 1600); /* 4000 B * 8 / 20 s */
   CHECK(sink.at("eth1", I0 + 2).rxBitsPerSecond == 800);
@@ -323,8 +330,8 @@ TEST_CASE("off-line never exceeds 100 s and OnlineValue is configurable", "[writ
   MemorySink sink;
   Values state("dsl", "", "gauge", "state", {"value"});
   for (int i = 0; i < 30; ++i) /* every 5 s with interval 10: each covers 5 s */
-    agg.ingest(state.at(T0 + 5 * i, 10, {gauge(i < 25 ? 1 : 5)}), T0);
-  agg.ingest(state.at(T0 + 150, 300, {gauge(0)}), T0); /* one value with a long interval */
+    agg.ingest(state.at(T0 + 5 * i, 10, {gauge(i < 25 ? 1 : 5)}), T0 + 5 * i);
+  agg.ingest(state.at(T0 + 150, 300, {gauge(0)}), T0 + 150); /* one value with a long interval */
   closeAll(agg, sink);
   /* first value covers 10 s (no predecessor), then 5 s each: 10 + 24*5 = 130 s off-line, capped */
   CHECK(sink.at("line", I0).offlineSeconds == 100);
@@ -414,31 +421,86 @@ TEST_CASE("past values replayed in order across many samples", "[write_cqm][aggr
   CHECK(sink.at("gw", I0).pollsSent == 100);
 }
 
-TEST_CASE("a failing store keeps samples and writing resumes", "[write_cqm][aggregation][errors]") {
-  AggregatorOptions options;
-  options.maxConsecutiveFailures = 3;
-  options.maxOpenSamples = 2;
-  Aggregator agg(allAutomatic(), options);
-  MemorySink sink;
-  sink.failing = true;
+namespace {
+
+/* Ten graphs g0..g9 with four samples each, two of them pushed out of memory into the retry queue. */
+void feedTenGraphs(Aggregator &agg) {
   for (int g = 0; g < 10; ++g) {
     Values echo("cqm_ping", "", "ping", "g" + std::to_string(g), {"value"});
-    for (int i = 0; i < 400; i += 10) /* four samples each; two pushed out of memory into the queue */
+    for (int i = 0; i < 400; i += 10)
       agg.ingest(echo.at(T0 + i, 1, {gauge(g + 1)}), T0 + i);
   }
-  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
-  CHECK(failed.written == 0);
-  CHECK(failed.failed == 3); /* stops trying after 3 failures in a row */
-  CHECK(failed.deferred == 37);
-  CHECK(failed.lastError.find("No space left on device") != std::string::npos);
-  CHECK(agg.writeDue(sink, T0 + 1001).failed == 3);
-  sink.failing = false;
-  PassOutcome resumed = agg.writeDue(sink, T0 + 1002);
+}
+
+void checkTenGraphsWritten(Aggregator &agg, MemorySink &sink, double now) {
+  PassOutcome resumed = agg.writeDue(sink, now);
   CHECK(resumed.written == 40);
   for (int g = 0; g < 10; ++g)
     for (int k = 0; k < 4; ++k)
       CHECK(sink.at("g" + std::to_string(g), I0 + k).pollsSent == 10);
-  CHECK(agg.writeDue(sink, T0 + 1003).written == 0);
+  CHECK(agg.writeDue(sink, now + 1).written == 0);
+}
+
+} // namespace
+
+TEST_CASE("a failing store keeps samples and writing resumes", "[write_cqm][aggregation][errors]") {
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  sink.failing = true;
+  feedTenGraphs(agg);
+  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
+  CHECK(failed.written == 0);
+  CHECK(failed.failed == 10); /* one attempt per graph: a graph that failed is skipped for the rest of the pass */
+  CHECK(failed.deferred == 30);
+  CHECK(failed.lastError.find("No space left on device") != std::string::npos);
+  CHECK(agg.writeDue(sink, T0 + 1001).failed == 10);
+  sink.failing = false;
+  checkTenGraphsWritten(agg, sink, T0 + 1002);
+}
+
+TEST_CASE("an unavailable store ends the pass after one attempt", "[write_cqm][aggregation][errors]") {
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  sink.unavailable = true;
+  feedTenGraphs(agg);
+  PassOutcome failed = agg.writeDue(sink, T0 + 1000);
+  CHECK(failed.written == 0);
+  CHECK(failed.failed == 1);
+  CHECK(failed.deferred == 39);
+  CHECK(failed.lastError.find("replaced") != std::string::npos);
+  CHECK(sink.attempts == 1);
+  sink.unavailable = false;
+  checkTenGraphsWritten(agg, sink, T0 + 1002);
+}
+
+TEST_CASE("failing graphs do not stop a healthy one from being written", "[write_cqm][aggregation][errors]") {
+  /* Twelve new graphs whose files cannot be created (full disk), with samples in the retry queue, which is
+   * written first; one healthy graph. */
+  AggregatorOptions options;
+  options.maxOpenSamples = 2;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  for (int g = 0; g < 12; ++g) {
+    const std::string name = "bad" + std::to_string(g);
+    sink.failingGraphs.insert(name);
+    Values echo("cqm_ping", "", "ping", name, {"value"});
+    for (int i = 0; i < 400; i += 10)
+      agg.ingest(echo.at(T0 + i, 1, {gauge(1)}), T0 + i);
+  }
+  Values healthy("cqm_ping", "", "ping", "good", {"value"});
+  for (int pass = 0; pass < 20; ++pass) {
+    const double t = T0 + 400 + pass * 100;
+    agg.ingest(healthy.at(t, 1, {gauge(2)}), t);
+    PassOutcome outcome = agg.writeDue(sink, t + 200);
+    CHECK(outcome.written == 1);
+    CHECK(outcome.failed == 12);
+    CHECK(sink.has("good", I0 + 4 + pass));
+  }
+  CHECK(agg.stats().samplesWritten == 20);
 }
 
 TEST_CASE("direction swap in aggregation", "[write_cqm][aggregation][swap]") {
@@ -534,8 +596,8 @@ TEST_CASE("a sample the store refuses for good is dropped, not retried", "[write
   MemorySink sink;
   sink.rejectBelow = I0 + 1;
   Values echo("cqm_ping", "", "ping", "gw", {"value"});
-  agg.ingest(echo.at(T0 + 1, 1, {gauge(1)}), T0);
-  agg.ingest(echo.at(T0 + 101, 1, {gauge(1)}), T0);
+  agg.ingest(echo.at(T0 + 1, 1, {gauge(1)}), T0 + 1);
+  agg.ingest(echo.at(T0 + 101, 1, {gauge(1)}), T0 + 101);
   PassOutcome first = agg.writeDue(sink, T0 + 300);
   CHECK(first.written == 1);
   CHECK(first.rejected == 1);
@@ -544,4 +606,42 @@ TEST_CASE("a sample the store refuses for good is dropped, not retried", "[write
   CHECK(second.rejected == 0);
   CHECK(second.written == 0);
   CHECK(agg.stats().rejectedSamples == 1);
+}
+
+TEST_CASE("values from the future are refused and counted", "[write_cqm][aggregation][boundaries]") {
+  Aggregator agg(allAutomatic());
+  MemorySink sink;
+  Values echo("cqm_ping", "", "ping", "gw", {"value"});
+  const double now = T0 + 50;
+  agg.ingest(echo.at(now + 100, 1, {gauge(1)}), now);         /* 100 s ahead: clock skew, kept */
+  agg.ingest(echo.at(now + 101, 1, {gauge(1)}), now);         /* beyond 100 s (2 intervals are less) */
+  agg.ingest(echo.at(now + 86400 * 365, 1, {gauge(1)}), now); /* a year ahead */
+  Values slow("cqm_ping", "", "ping", "slow", {"value"});
+  agg.ingest(slow.at(now + 500, 300, {gauge(1)}), now); /* within 2 intervals of 300 s */
+  agg.ingest(slow.at(now + 601, 300, {gauge(1)}), now);
+  CHECK(agg.stats().futureValues == 3);
+  agg.writeAll(sink, now);
+  CHECK(sink.samples.size() == 2);
+  CHECK(sink.at("gw", I0 + 1).pollsSent == 1);
+  CHECK(sink.at("slow", I0 + 5).pollsSent == 1);
+}
+
+TEST_CASE("two raw names giving one graph name are reported once", "[write_cqm][aggregation]") {
+  Aggregator agg(allAutomatic());
+  MemorySink sink;
+  Values underscore("cqm_ping", "", "ping", "my_box", {"value"});
+  Values plain("cqm_ping", "", "ping", "mybox", {"value"});
+  Values other("cqm_ping", "", "ping", "other", {"value"});
+  for (int i = 0; i < 5; ++i) {
+    agg.ingest(underscore.at(T0 + i, 1, {gauge(1)}), T0 + i);
+    agg.ingest(plain.at(T0 + i, 1, {gauge(2)}), T0 + i);
+    agg.ingest(other.at(T0 + i, 1, {gauge(3)}), T0 + i);
+  }
+  CHECK(agg.stats().nameCollisions == 1);
+  const std::string collision = agg.lastNameCollision();
+  CHECK(collision.find("\"my_box\"") != std::string::npos);
+  CHECK(collision.find("\"mybox\"") != std::string::npos);
+  closeAll(agg, sink);
+  CHECK(sink.at("mybox", I0).pollsSent == 10); /* still shared: reported, not split */
+  CHECK(sink.at("other", I0).pollsSent == 5);
 }

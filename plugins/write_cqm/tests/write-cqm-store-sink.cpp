@@ -2,7 +2,8 @@
 /*
  * write_cqm with the real CQM store: samples read back by StoreReader equal
  * what the aggregator made; an unusable store directory is retried until it
- * works; refusals are dropped; a corrupt graph file is set aside and reported.
+ * works; refusals are dropped; a corrupt graph file is set aside and reported;
+ * a store directory removed or replaced under the writer is opened again.
  */
 #include <catch2/catch.hpp>
 
@@ -160,7 +161,10 @@ TEST_CASE("a corrupt graph file is set aside and reported, not overwritten", "[w
     f.write("GARBAGE!", 8);
   }
   std::vector<std::string> notices;
-  StoreSink sink(storeOptions(dir), [&](const std::string &n) { notices.push_back(n); });
+  StoreSink sink(storeOptions(dir), [&](StoreSink::Notice kind, const std::string &n) {
+    CHECK(kind == StoreSink::Notice::CorruptSetAside);
+    notices.push_back(n);
+  });
   Aggregator agg(pingRules());
   feedEchoes(agg, "gw", T0 + 100, 10, 30);
   PassOutcome outcome = agg.writeDue(sink, T0 + 1000);
@@ -174,4 +178,38 @@ TEST_CASE("a corrupt graph file is set aside and reported, not overwritten", "[w
   auto samples = readBack(dir, "gw");
   REQUIRE(samples.size() == 1);
   CHECK(samples[0].index == I0 + 1);
+}
+
+TEST_CASE("a store directory removed or replaced under the writer is opened again", "[write_cqm][store][errors]") {
+  TempDir tmp;
+  const std::string dir = tmp.path + "/store";
+  std::vector<StoreSink::Notice> notices;
+  StoreSink sink(storeOptions(dir), [&](StoreSink::Notice kind, const std::string &) { notices.push_back(kind); });
+  Aggregator agg(pingRules());
+  feedEchoes(agg, "gw", T0, 10, 10);
+  REQUIRE(agg.writeDue(sink, T0 + 1000).written == 1);
+
+  SECTION("removed") { fs::remove_all(dir); }
+  SECTION("replaced by an empty directory") {
+    fs::remove_all(dir);
+    fs::create_directory(dir);
+  }
+  feedEchoes(agg, "gw", T0 + 100, 20, 10);
+  feedEchoes(agg, "other", T0 + 100, 30, 10);
+  /* The first write sees the old writer's directory gone: the pass stops and the writer is dropped. */
+  PassOutcome lost = agg.writeDue(sink, T0 + 1001);
+  CHECK(lost.written == 0);
+  CHECK(lost.failed == 1);
+  CHECK(lost.deferred == 1);
+  REQUIRE(notices.size() == 1);
+  CHECK(notices[0] == StoreSink::Notice::StoreReplaced);
+  /* The next pass opens the store again and writes everything kept. */
+  PassOutcome resumed = agg.writeDue(sink, T0 + 1002);
+  CHECK(resumed.written == 2);
+  CHECK(resumed.failed == 0);
+  CHECK(readBack(dir, "gw").at(0).pollsSent == 20);
+  CHECK(readBack(dir, "other").at(0).pollsSent == 30);
+  std::string error;
+  CHECK(sink.flush(error));
+  CHECK(notices.size() == 1);
 }
