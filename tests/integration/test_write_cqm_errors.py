@@ -172,7 +172,6 @@ class WriteCqmErrorTest(unittest.TestCase):
             self.assertEqual(f.read(), corrupt_bytes, "the corrupt file must be kept as it was")
         self.assertTrue(daemon.running())
 
-
     def test_store_directory_removed_while_running(self):
         store = os.path.join(self.tmp, "store")
         daemon, client = self.start(store)
