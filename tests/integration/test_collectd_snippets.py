@@ -85,7 +85,10 @@ class SnippetTest(unittest.TestCase):
                                     "two WAN counter values of box %s" % box)
                 daemon.wait_for_log("write_cqm plugin: CQM store")
             self.assertEqual(daemon.process.returncode, 0, daemon.diagnostics())
-            errors = [line for line in daemon.log().splitlines() if "[error]" in line or "[warning]" in line]
+            # collectd's core drops what its write threads had not taken yet when it stops; under the
+            # sanitizer build they lag behind. That warning is about collectd's queue, not our plugins.
+            errors = [line for line in daemon.log().splitlines() if ("[error]" in line or "[warning]" in line)
+                      and "value lists were left after shutting down the write threads" not in line]
             self.assertEqual(errors, [], daemon.diagnostics())
             for graph in graphs:  # written at the latest at shutdown
                 path = os.path.join(daemon.base_dir, "cqm", "graphs", graph + ".cqm")
