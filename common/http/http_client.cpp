@@ -199,8 +199,7 @@ Result<Response> Client::perform(const std::string &url, const std::string *post
 
   const CURLcode code = curl_easy_perform(curl);
   if (sink.overflowed || code == CURLE_FILESIZE_EXCEEDED)
-    return fail(Error{ErrorKind::TooLarge, 0, {},
-                      "more than " + std::to_string(options_.maxResponseBytes) + " bytes"});
+    return fail(Error{ErrorKind::TooLarge, 0, {}, "more than " + std::to_string(options_.maxResponseBytes) + " bytes"});
   if (code != CURLE_OK) {
     std::string detail = handle_->errorBuffer[0] ? handle_->errorBuffer : curl_easy_strerror(code);
     return fail(Error{classify(code), 0, {}, std::move(detail)});

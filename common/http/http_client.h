@@ -21,21 +21,21 @@
 namespace fbcqm::http {
 
 enum class ErrorKind {
-  InvalidUrl,   /* malformed URL or scheme other than http/https */
-  Connect,      /* name resolution failed, connection refused or unreachable */
-  Timeout,      /* connect or total timeout elapsed */
-  Tls,          /* handshake failed or the peer certificate is not trusted */
-  HttpStatus,   /* the server answered with a status >= 400 (body kept) */
-  TooLarge,     /* the response body exceeded maxResponseBytes */
-  Transfer,     /* anything else: connection reset, bad framing, ... */
+  InvalidUrl, /* malformed URL or scheme other than http/https */
+  Connect,    /* name resolution failed, connection refused or unreachable */
+  Timeout,    /* connect or total timeout elapsed */
+  Tls,        /* handshake failed or the peer certificate is not trusted */
+  HttpStatus, /* the server answered with a status >= 400 (body kept) */
+  TooLarge,   /* the response body exceeded maxResponseBytes */
+  Transfer,   /* anything else: connection reset, bad framing, ... */
 };
 
 const char *errorKindName(ErrorKind kind);
 
 struct Error {
   ErrorKind kind;
-  long status = 0;   /* HTTP status for HttpStatus */
-  std::string body;  /* response body for HttpStatus (APIs put error codes there) */
+  long status = 0;  /* HTTP status for HttpStatus */
+  std::string body; /* response body for HttpStatus (APIs put error codes there) */
   std::string detail;
 
   std::string message() const;

@@ -45,8 +45,10 @@ ServerReply route(const ServerRequest &request, Gate &gate) {
   if (request.path == "/ok")
     return ServerReply{200, "application/json", R"({"success":true})", {}};
   if (request.path == "/echo")
-    return ServerReply{200, "text/plain", request.method + " " + request.body + " " +
-                                              request.header("X-Fbx-App-Auth") + " " + request.queryValue("q"),
+    return ServerReply{200,
+                       "text/plain",
+                       request.method + " " + request.body + " " + request.header("X-Fbx-App-Auth") + " " +
+                           request.queryValue("q"),
                        {}};
   if (request.path == "/forbidden")
     return ServerReply{403, "application/json", R"({"success":false,"error_code":"auth_required"})", {}};
@@ -82,8 +84,8 @@ TEST_CASE("GET and POST against a loopback server", "[http]") {
   CHECK(ok->body == R"({"success":true})");
   CHECK(ok->contentType == "application/json");
 
-  auto echo = client.post(server->baseUrl() + "/echo?q=a%20b", R"({"x":1})", "application/json",
-                          {"X-Fbx-App-Auth: token123"});
+  auto echo =
+      client.post(server->baseUrl() + "/echo?q=a%20b", R"({"x":1})", "application/json", {"X-Fbx-App-Auth: token123"});
   REQUIRE(echo.ok());
   CHECK(echo->body == R"(POST {"x":1} token123 a b)");
   gate.open();
