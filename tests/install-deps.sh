@@ -14,6 +14,20 @@ packages=(
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
   liboping0  # collectd's stock ping plugin (write_cqm integration test)
   rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
+  # cqm-exporter
+  libcrypt-dev     # crypt_r: bcrypt and SHA-512-crypt htpasswd logins
+  apache2-utils    # htpasswd, to make login files in tests
+  clang libclang-rt-14-dev  # libFuzzer target of the URL parser (address + undefined)
+  wrk              # load generator of the exporter's load test
+  nginx-light      # the peer serving static files in the exporter benchmark
+  libxml2-utils    # xmllint: XML against the shipped XSD, SVG well-formedness
+  # rendering
+  libspng-dev      # PNG encoder (indexed palette)
+  fonts-dejavu-core  # the font of the graph text (rasterised at build time)
+  pngcheck         # checks every rendered PNG
+  python3-pil      # independent PNG decoder in pixel tests
+  # Debian packaging
+  debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
 )
 
 missing=()
