@@ -107,6 +107,11 @@ void WorkGate::close() {
   changed_.notify_all();
 }
 
+unsigned WorkGate::waiting(Priority priority) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return waiting_[static_cast<int>(priority)];
+}
+
 WorkGate::Counters WorkGate::counters() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return counters_;

@@ -65,6 +65,8 @@ public:
     std::uint64_t refusedTimeout[2] = {0, 0};
   };
   Counters counters() const;
+  /* Requests of that class waiting now. */
+  unsigned waiting(Priority priority) const;
 
 private:
   void leave();
