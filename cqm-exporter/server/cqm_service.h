@@ -15,29 +15,34 @@
 #include <string>
 
 #include "access/access_policy.h"
+#include "cqm/store/store_reader.h"
 #include "http/http_server.h"
 #include "scores/graph_list_cache.h"
 #include "scores/score_rules.h"
+#include "server/response_cache.h"
 #include "server/router.h"
 #include "server/work_gate.h"
 
 namespace fbcqm::exporter {
 
 struct CqmServiceSettings {
-  std::string storeDir;
   std::string systemName;
   ScoreRules scores;
+  std::size_t cacheBytes = 32u << 20; /* finished data answers kept (response_cache.h) */
 };
 
 class CqmService {
 public:
   using Clock = std::function<std::int64_t()>; /* Unix seconds */
 
-  CqmService(CqmServiceSettings settings, const access::AccessPolicy &policy, WorkGate &gate, Clock clock);
+  /* reader: the store, checked once at start; a store removed later makes answers 503. */
+  CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy, WorkGate &gate,
+             Clock clock);
 
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
+  const ResponseCache &responseCache() const { return responseCache_; }
 
 private:
   struct Context;
@@ -45,12 +50,15 @@ private:
   http::ServerReply answerAllGraphs(const Context &context, WorkGate::Permit permit);
   http::ServerReply answerList(const Context &context);
   http::ServerReply answerIndex(const Context &context);
+  std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info);
 
+  const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;
   const access::AccessPolicy &policy_;
   WorkGate &gate_;
   Clock clock_;
   GraphListCache listCache_;
+  ResponseCache responseCache_;
 };
 
 } // namespace fbcqm::exporter

@@ -153,6 +153,8 @@ std::string applySetting(IniContext &context, const std::string &section, const 
       return number(4, kMaxConnections, c.connectionLimit);
     if (key == "connections-per-address")
       return number(1, kMaxConnections, c.connectionsPerAddress);
+    if (key == "cache-mb")
+      return number(0, 4096, c.cacheMegabytes);
     return "unknown setting " + name;
   }
   if (section == "scores") {
