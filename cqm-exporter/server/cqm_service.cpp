@@ -64,7 +64,7 @@ std::optional<http::ServerReply> CqmService::admit(const Context &context, WorkG
 CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,
                        WorkGate &gate, Clock clock)
     : reader_(std::move(reader)), settings_(std::move(settings)), policy_(policy), gate_(gate),
-      clock_(std::move(clock)), listCache_(settings_.scores), responseCache_(settings_.cacheBytes) {}
+      clock_(std::move(clock)), listCache_(reader_, settings_.scores), responseCache_(settings_.cacheBytes) {}
 
 http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNote &note) {
   if (http.method != "GET" && http.method != "HEAD") {
@@ -265,7 +265,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
     return renderImage(
         ImageJob{context.request, nullptr, kNoSamples, context.range, settings_.systemName, context.now});
   }
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   const GraphList &graphs = *list.value();
@@ -281,7 +281,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
 }
 
 http::ServerReply CqmService::answerIndex(const Context &context) {
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   std::vector<std::string> names;
