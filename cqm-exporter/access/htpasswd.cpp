@@ -60,12 +60,18 @@ bool passwordMatches(std::string_view password, const std::string &storedHash) {
   if (!passwordSchemeOf(storedHash) || password.size() > kMaxPasswordBytes ||
       password.find('\0') != std::string_view::npos)
     return false;
-  /* crypt_data is large (tens of KiB): one per thread, zeroed before each use as libcrypt asks. */
+  /*
+   * crypt_rn is crypt_r (same libcrypt, same algorithms) returning NULL on
+   * failure instead of a "*0" token. It also avoids GCC 12's AddressSanitizer
+   * crypt_r interceptor, which calls a null pointer when libcrypt is not
+   * libc's (GCC bug 111057): the sanitizer build must run this code too.
+   * crypt_data is large (tens of KiB): one per thread, zeroed before each use.
+   */
   thread_local std::unique_ptr<crypt_data> data = std::make_unique<crypt_data>();
   std::memset(data.get(), 0, sizeof(crypt_data));
   const std::string terminated(password);
-  const char *computed = crypt_r(terminated.c_str(), storedHash.c_str(), data.get());
-  if (!computed || computed[0] == '*') /* "*0" / "*1": libcrypt's failure tokens */
+  const char *computed = crypt_rn(terminated.c_str(), storedHash.c_str(), data.get(), sizeof(crypt_data));
+  if (!computed || computed[0] == '*')
     return false;
   return crypto::constantTimeEquals(computed, storedHash);
 }
