@@ -44,6 +44,12 @@ bool printableUser(std::string_view user) {
 
 std::string errnoText(int error) { return std::strerror(error); }
 
+template <typename Identity> Identity identityOf(const struct stat &st) {
+  return Identity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                  static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
+                  static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
+}
+
 } // namespace
 
 std::optional<PasswordScheme> passwordSchemeOf(std::string_view storedHash) {
@@ -121,9 +127,7 @@ fbcqm::Result<HtpasswdFile::Users, std::string> HtpasswdFile::read(FileIdentity 
   }
   ::close(fd);
   text.resize(done);
-  identity = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                          static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                          static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
+  identity = identityOf<FileIdentity>(st);
 
   Users users;
   std::size_t lineNumber = 0, start = 0;
@@ -162,17 +166,14 @@ fbcqm::Result<HtpasswdFile::Users, std::string> HtpasswdFile::read(FileIdentity 
 
 void HtpasswdFile::refreshLocked() {
   struct stat st {};
-  std::optional<FileIdentity> now;
-  if (::stat(path_.c_str(), &st) == 0)
-    now = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                       static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                       static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
-  if (now && identity_ && *now == *identity_)
-    return;
+  const bool exists = ::stat(path_.c_str(), &st) == 0;
+  const int statError = errno;
+  if (exists && identity_ && identityOf<FileIdentity>(st) == *identity_)
+    return; /* unchanged: the usual case, one stat per lookup */
 
   FileIdentity identity;
-  auto users = now ? read(identity)
-                   : fbcqm::Result<Users, std::string>(fail("htpasswd file " + path_ + ": " + errnoText(errno)));
+  auto users = exists ? read(identity)
+                      : fbcqm::Result<Users, std::string>(fail("htpasswd file " + path_ + ": " + errnoText(statError)));
   if (users) {
     users_ = std::move(*users);
     identity_ = identity;
