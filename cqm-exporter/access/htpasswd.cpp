@@ -44,12 +44,6 @@ bool printableUser(std::string_view user) {
 
 std::string errnoText(int error) { return std::strerror(error); }
 
-template <typename Identity> Identity identityOf(const struct stat &st) {
-  return Identity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                  static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                  static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
-}
-
 } // namespace
 
 std::optional<PasswordScheme> passwordSchemeOf(std::string_view storedHash) {
@@ -80,6 +74,12 @@ bool passwordMatches(std::string_view password, const std::string &storedHash) {
   if (!computed || computed[0] == '*')
     return false;
   return crypto::constantTimeEquals(computed, storedHash);
+}
+
+HtpasswdFile::FileIdentity HtpasswdFile::identityOf(const struct stat &st) {
+  return FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                      static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
+                      static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
 }
 
 bool HtpasswdFile::FileIdentity::operator==(const FileIdentity &o) const {
@@ -127,7 +127,7 @@ fbcqm::Result<HtpasswdFile::Users, std::string> HtpasswdFile::read(FileIdentity 
   }
   ::close(fd);
   text.resize(done);
-  identity = identityOf<FileIdentity>(st);
+  identity = identityOf(st);
 
   Users users;
   std::size_t lineNumber = 0, start = 0;
@@ -168,7 +168,7 @@ void HtpasswdFile::refreshLocked() {
   struct stat st {};
   const bool exists = ::stat(path_.c_str(), &st) == 0;
   const int statError = errno;
-  if (exists && identity_ && identityOf<FileIdentity>(st) == *identity_)
+  if (exists && identity_ && identityOf(st) == *identity_)
     return; /* unchanged: the usual case, one stat per lookup */
 
   FileIdentity identity;

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <sys/stat.h>
+
 #include "util/result.h"
 
 namespace fbcqm::exporter::access {
@@ -72,6 +74,7 @@ private:
     bool operator==(const FileIdentity &o) const;
   };
   using Users = std::unordered_map<std::string, std::string>;
+  static FileIdentity identityOf(const struct stat &st);
 
   HtpasswdFile(std::string path, Warn warn) : path_(std::move(path)), warn_(std::move(warn)) {}
   /* Reads and parses the file; error text when it cannot be read. */
