@@ -344,3 +344,26 @@ TEST_CASE("logins: successful checks are cached, keyed by the header, dropped on
   CHECK(logins.check("192.0.2.1", kAliceRight, t + 63).outcome == LoginOutcome::Rejected);
   CHECK(logins.check("192.0.2.1", "Basic YWxpY2U6YjpiIHBAc3M=", t + 63).outcome == LoginOutcome::Accepted);
 }
+
+TEST_CASE("logins checked from several threads at once") {
+  Warnings warnings;
+  Logins logins(openFile(kTestdata, warnings));
+  const std::int64_t t = 1'000'000;
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&, c] {
+      const std::string peer = "192.0.2." + std::to_string(10 + c);
+      for (int i = 0; i < 50; ++i) {
+        const bool right = i % 10 != 9; /* 5 wrong in 50, spread out: never 5 in one window of 60 s */
+        const LoginResult result = logins.check(peer, right ? kAliceRight : kAliceWrong, t + i * 10);
+        if (result.outcome != (right ? LoginOutcome::Accepted : LoginOutcome::Rejected))
+          ++unexpected;
+      }
+    });
+  for (auto &client : clients)
+    client.join();
+  CHECK(unexpected == 0);
+  CHECK(logins.cachedLogins() == 1);
+  CHECK(logins.rateLimiter().trackedAddresses() <= 4);
+}

@@ -200,3 +200,14 @@ TEST_CASE("login-only endpoints (/ping)") {
   CHECK(policy.trusts(kTrusted));
   CHECK_FALSE(policy.trusts(kUntrusted));
 }
+
+TEST_CASE("a wrong URL hash is refused before any password is checked") {
+  ScopedTimeZone zone("UTC");
+  const std::int64_t now = utc(2026, 11, 30, 12);
+  auto logins = testLogins();
+  const AccessPolicy policy(testSettings(), logins.get());
+  const AccessDecision decision =
+      policy.decide(request("/cqm/" + kForged + "/circuit.png"), kUntrusted, kAliceRight, now);
+  CHECK(decision.status == 403);
+  CHECK(logins->passwordChecks() == 0);
+}
