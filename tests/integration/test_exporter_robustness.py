@@ -164,8 +164,11 @@ class ExporterLifecycleTest(unittest.TestCase):
     def test_sigterm_and_sigint_stop_it_cleanly(self):
         for sig in (signal.SIGTERM, signal.SIGINT):
             exporter = Exporter(self.store, self.tmp, "--trusted", "127.0.0.1/32").start()
-            self.assertEqual(curl(exporter.url("/cqm/g.csv")).status, 200)
-            self.assertEqual(exporter.stop(sig), 0, exporter.diagnostics())
+            try:
+                self.assertEqual(curl(exporter.url("/cqm/g.csv")).status, 200)
+            finally:
+                code = exporter.stop(sig)
+            self.assertEqual(code, 0, exporter.diagnostics())
             self.assertIn("stopping", exporter.diagnostics())
 
     def test_help_version_and_usage_errors(self):
