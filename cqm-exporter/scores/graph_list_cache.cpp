@@ -12,6 +12,7 @@ GraphListCache::~GraphListCache() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    abandon_ = true;
   }
   changed_.notify_all();
   thread_.join();
@@ -65,7 +66,7 @@ void GraphListCache::run() {
       return;
     const std::int64_t target = wanted_;
     lock.unlock();
-    auto computed = compute(reader_, rules_, target);
+    auto computed = compute(reader_, rules_, target, &abandon_);
     lock.lock();
     ++attempts_;
     if (computed) {
@@ -86,16 +87,19 @@ void GraphListCache::run() {
 }
 
 fbcqm::Result<std::shared_ptr<const GraphList>, cqm::StoreError>
-GraphListCache::compute(const cqm::StoreReader &reader, const ScoreRules &rules, std::int64_t latestIndex) {
+GraphListCache::compute(const cqm::StoreReader &reader, const ScoreRules &rules, std::int64_t latestIndex,
+                        const std::atomic<bool> *stop) {
   auto list = std::make_shared<GraphList>();
   const cqm::SampleRange window{latestIndex - cqm::kSamplesPerDay + 1, latestIndex + 1};
   const cqm::StoreStatus status =
       reader.forEachGraphWithSamples(window, [&](const cqm::GraphInfo &info, const std::vector<cqm::Sample> &samples) {
         list->push_back(GraphScore{info.name, totalScore(rules, samples, latestIndex)});
-        return true;
+        return !(stop && stop->load(std::memory_order_relaxed));
       });
   if (!status)
     return fail(status.error());
+  if (stop && stop->load())
+    return fail(cqm::StoreError{cqm::StoreErrorKind::Io, 0, "the graph list was abandoned (shutting down)"});
   std::sort(list->begin(), list->end(), [](const GraphScore &a, const GraphScore &b) { return a.name < b.name; });
   return std::shared_ptr<const GraphList>(std::move(list));
 }

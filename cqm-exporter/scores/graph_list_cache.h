@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -52,9 +53,13 @@ public:
   std::uint64_t computations() const;
   std::optional<std::int64_t> latestComputed() const;
 
-  /* One computation, on the caller's thread (what the background thread runs). */
+  /*
+   * One computation, on the caller's thread (what the background thread runs).
+   * Gives up (an error) as soon as *stop becomes true, so shutting down never waits for a whole store.
+   */
   static fbcqm::Result<std::shared_ptr<const GraphList>, cqm::StoreError>
-  compute(const cqm::StoreReader &reader, const ScoreRules &rules, std::int64_t latestIndex);
+  compute(const cqm::StoreReader &reader, const ScoreRules &rules, std::int64_t latestIndex,
+          const std::atomic<bool> *stop = nullptr);
 
 private:
   void run();
@@ -70,6 +75,7 @@ private:
   std::uint64_t computations_ = 0;
   std::uint64_t attempts_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> abandon_{false}; /* stopping_, readable without the mutex by a running computation */
   std::thread thread_;
 };
 

@@ -171,6 +171,14 @@ class ExporterLifecycleTest(unittest.TestCase):
             self.assertEqual(code, 0, exporter.diagnostics())
             self.assertIn("stopping", exporter.diagnostics())
 
+    def test_ipv6_listener_and_trusted_ipv6_cidr(self):
+        with Exporter(self.store, self.tmp, "--trusted", "::1/128", listen="[::1]:0") as exporter:
+            url = "http://[::1]:%d/cqm/.csv" % exporter.port
+            reply = curl(url, "-g", source="::1")
+            self.assertEqual(reply.status, 200)
+            self.assertEqual(reply.text, "Graph,Score\ng,0\n")
+            self.assertTrue(exporter.log_lines()[-1].startswith("::1 - - ["))
+
     def test_help_version_and_usage_errors(self):
         result = self.run_exporter("--help")
         self.assertEqual(result.returncode, 0)
