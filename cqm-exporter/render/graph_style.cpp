@@ -4,9 +4,24 @@
 namespace fbcqm::render {
 
 int slotOf(DataPoint point) {
-  for (std::size_t i = 0; i < kDataPoints.size(); ++i)
-    if (kDataPoints[i] == point)
-      return static_cast<int>(i);
+  switch (point) {
+  case DataPoint::MinLatency:
+    return 0;
+  case DataPoint::AveLatency:
+    return 1;
+  case DataPoint::MaxLatency:
+    return 2;
+  case DataPoint::Upload:
+    return 3;
+  case DataPoint::Download:
+    return 4;
+  case DataPoint::Sent:
+    return 5;
+  case DataPoint::Failed:
+    return 6;
+  case DataPoint::Offline:
+    return 7;
+  }
   return 0;
 }
 

@@ -39,6 +39,12 @@ void IndexedCanvas::fill(int x0, int y0, int x1, int y1, std::uint8_t index) {
   y1 = std::min(y1, height_);
   if (x0 >= x1)
     return;
+  if (x1 - x0 == 1) { /* a sample's column: a call to memset per pixel would cost more than the pixel */
+    std::uint8_t *p = &pixels_[static_cast<std::size_t>(y0) * width_ + x0];
+    for (int y = y0; y < y1; ++y, p += width_)
+      *p = index;
+    return;
+  }
   for (int y = y0; y < y1; ++y)
     std::memset(&pixels_[static_cast<std::size_t>(y) * width_ + x0], index, static_cast<std::size_t>(x1 - x0));
 }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "recycling_alloc.h"
+
 namespace fbcqm::render {
 
 namespace {
@@ -14,8 +16,10 @@ struct ContextDeleter {
   void operator()(spng_ctx *ctx) const { spng_ctx_free(ctx); }
 };
 struct BufferDeleter {
-  void operator()(void *buffer) const { std::free(buffer); }
+  void operator()(void *buffer) const { recyclingFree(buffer); }
 };
+
+spng_alloc recyclingAllocator{recyclingMalloc, recyclingRealloc, recyclingCalloc, recyclingFree};
 
 int bitDepthFor(std::size_t colours, bool pack) {
   if (!pack || colours > 16)
@@ -24,15 +28,24 @@ int bitDepthFor(std::size_t colours, bool pack) {
 }
 
 /* Rows of the canvas at depth bits per pixel, high bits first, as PNG stores them. */
-std::vector<std::uint8_t> packedRows(const IndexedCanvas &canvas, int depth, std::size_t &rowBytes) {
+std::vector<std::uint8_t> packedRows(const IndexedCanvas &canvas, int depth) {
   const int perByte = 8 / depth;
-  rowBytes = (static_cast<std::size_t>(canvas.width()) + perByte - 1) / perByte;
+  const std::size_t width = static_cast<std::size_t>(canvas.width());
+  const std::size_t rowBytes = (width + perByte - 1) / perByte;
   std::vector<std::uint8_t> out(rowBytes * canvas.height(), 0);
   const std::uint8_t *in = canvas.pixels().data();
-  for (int y = 0; y < canvas.height(); ++y) {
+  for (int y = 0; y < canvas.height(); ++y, in += width) {
     std::uint8_t *row = &out[rowBytes * y];
-    for (int x = 0; x < canvas.width(); ++x, ++in)
-      row[x / perByte] |= static_cast<std::uint8_t>(*in << (8 - depth * (x % perByte + 1)));
+    if (depth == 4) { /* the common case: up to 16 colours */
+      std::size_t x = 0;
+      for (; x + 1 < width; x += 2)
+        row[x / 2] = static_cast<std::uint8_t>(in[x] << 4 | in[x + 1]);
+      if (x < width)
+        row[x / 2] = static_cast<std::uint8_t>(in[x] << 4);
+      continue;
+    }
+    for (std::size_t x = 0; x < width; ++x)
+      row[x / perByte] |= static_cast<std::uint8_t>(in[x] << (8 - depth * (x % perByte + 1)));
   }
   return out;
 }
@@ -45,13 +58,15 @@ void check(int error, const char *what) {
 } // namespace
 
 std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) {
-  std::unique_ptr<spng_ctx, ContextDeleter> ctx(spng_ctx_new(SPNG_CTX_ENCODER));
+  std::unique_ptr<spng_ctx, ContextDeleter> ctx(spng_ctx_new2(&recyclingAllocator, SPNG_CTX_ENCODER));
   if (!ctx)
     throw PngError("PNG encoding failed: no memory for the encoder");
   spng_ctx *c = ctx.get();
   check(spng_set_option(c, SPNG_ENCODE_TO_BUFFER, 1), "options");
   check(spng_set_option(c, SPNG_IMG_COMPRESSION_LEVEL, settings.compressionLevel), "options");
   check(spng_set_option(c, SPNG_IMG_COMPRESSION_STRATEGY, settings.strategy), "options");
+  check(spng_set_option(c, SPNG_IMG_WINDOW_BITS, settings.windowBits), "options");
+  check(spng_set_option(c, SPNG_IMG_MEM_LEVEL, settings.memLevel), "options");
   check(spng_set_option(c, SPNG_FILTER_CHOICE, settings.filtering ? SPNG_FILTER_CHOICE_ALL : SPNG_DISABLE_FILTERING),
         "options");
 
@@ -81,8 +96,7 @@ std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) 
     const auto &pixels = canvas.pixels();
     check(spng_encode_image(c, pixels.data(), pixels.size(), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE), "image");
   } else {
-    std::size_t rowBytes = 0;
-    const auto rows = packedRows(canvas, depth, rowBytes);
+    const auto rows = packedRows(canvas, depth);
     check(spng_encode_image(c, rows.data(), rows.size(), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE), "image");
   }
 

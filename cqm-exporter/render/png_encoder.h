@@ -16,7 +16,9 @@ namespace fbcqm::render {
 
 struct PngSettings {
   int compressionLevel = 1; /* zlib level */
-  int strategy = 3;         /* zlib strategy: Z_RLE */
+  int strategy = 0;         /* zlib strategy: Z_DEFAULT_STRATEGY */
+  int windowBits = 15;      /* zlib window; smaller ones slide more often and end up slower */
+  int memLevel = 8;         /* zlib hash memory */
   bool filtering = false;   /* row filters (none for palette images, as the PNG spec advises) */
   bool packBits = true;     /* 4/2/1-bit rows when the palette allows */
 };

@@ -39,9 +39,9 @@ Scales scalesFor(const std::vector<cqm::Sample> &samples, const cqm::SampleRange
 int barHeight(std::uint64_t value, std::uint64_t full, int plotHeight) {
   if (value >= full)
     return plotHeight;
-  /* value < full, so value * plotHeight fits unless values are near 2^64 / 1000 */
-  const long double scaled = static_cast<long double>(value) * plotHeight / static_cast<long double>(full);
-  return std::clamp(static_cast<int>(scaled + 0.5L), 0, plotHeight);
+  /* value < full <= 2e15 (scalesFor caps it), so the products below fit in 64 bits; rounds half up */
+  const std::uint64_t height = static_cast<std::uint64_t>(plotHeight);
+  return static_cast<int>((2 * value * height + full) / (2 * full));
 }
 
 int lossHeight(std::uint32_t sent, std::uint32_t failed, int plotHeight) {
