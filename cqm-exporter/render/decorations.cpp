@@ -77,7 +77,7 @@ private:
     if (s_.anyLatency()) {
       const std::string top = latencyLabel(scales_.latencyNs), half = latencyLabel(scales_.latencyNs / 2);
       if (s_.left >= std::max(small_.width(top), small_.width(half)) + 4) {
-        label(s_.left - 3, s_.top + small_.ascent() - 2, top, FontSize::Small, Align::Right);
+        label(s_.left - 3, s_.top + small_.ascent() - 1, top, FontSize::Small, Align::Right);
         label(s_.left - 3, s_.top + s_.plotHeight / 2 + small_.ascent() / 2, half, FontSize::Small, Align::Right);
       }
     }
@@ -85,7 +85,7 @@ private:
       const std::string top = rateLabel(scales_.rate), half = rateLabel(scales_.rate / 2);
       const int width = std::max(small_.width(top), small_.width(half));
       if (s_.right >= width + 4) {
-        label(s_.plotRight() + 3, s_.top + small_.ascent() - 2, top, FontSize::Small, Align::Left);
+        label(s_.plotRight() + 3, s_.top + small_.ascent() - 1, top, FontSize::Small, Align::Left);
         label(s_.plotRight() + 3, s_.top + s_.plotHeight / 2 + small_.ascent() / 2, half, FontSize::Small, Align::Left);
         return width + 6;
       }

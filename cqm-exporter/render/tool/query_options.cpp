@@ -41,7 +41,7 @@ std::optional<std::string> decode(std::string_view text) {
 
 bool applyQueryOptions(exporter::GraphOptions &options, std::string_view query, std::string &problem) {
   while (!query.empty()) {
-    const auto end = query.find_first_of("&/");
+    const auto end = query.find('&');
     const std::string_view item = query.substr(0, end);
     query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
     if (item.empty())

@@ -2,7 +2,7 @@
 /*
  * Display options from URL query text ("H=a+heading&M&A=%23ff0000") for
  * cqm-render. The exporter parses real URLs in request/; this is only the
- * small part a command line needs: '&' or '/' separated, '+' and %XX decoded.
+ * small part a command line needs: '&' separated, '+' and %XX decoded.
  */
 #pragma once
 
