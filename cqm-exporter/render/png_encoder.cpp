@@ -67,7 +67,7 @@ std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) 
   check(spng_set_option(c, SPNG_IMG_COMPRESSION_STRATEGY, settings.strategy), "options");
   check(spng_set_option(c, SPNG_IMG_WINDOW_BITS, settings.windowBits), "options");
   check(spng_set_option(c, SPNG_IMG_MEM_LEVEL, settings.memLevel), "options");
-  check(spng_set_option(c, SPNG_FILTER_CHOICE, settings.filtering ? SPNG_FILTER_CHOICE_ALL : SPNG_DISABLE_FILTERING),
+  check(spng_set_option(c, SPNG_FILTER_CHOICE, settings.filters),
         "options");
 
   const auto &colours = canvas.palette().colours();

@@ -19,7 +19,7 @@ struct PngSettings {
   int strategy = 0;         /* zlib strategy: Z_DEFAULT_STRATEGY */
   int windowBits = 15;      /* zlib window; smaller ones slide more often and end up slower */
   int memLevel = 8;         /* zlib hash memory */
-  bool filtering = false;   /* row filters (none for palette images, as the PNG spec advises) */
+  int filters = 0;          /* libspng SPNG_FILTER_CHOICE_* mask; 0: no row filter */
   bool packBits = true;     /* 4/2/1-bit rows when the palette allows */
 };
 

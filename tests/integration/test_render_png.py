@@ -13,8 +13,8 @@ import unittest
 from PIL import Image
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "render"))
-from render_support import (AXIS, BOTTOM, COLOURS, DAY, FIRST, GRATICULE, INSIDE, LEFT,  # noqa: E402
-                            OUTSIDE, PLOT_HEIGHT, RIGHT, TEXT, TOP, Renderer, sample)
+from render_support import (AXIS, BOTTOM, COLOURS, CQM_RENDER, DAY, FIRST, GRATICULE, INSIDE,  # noqa: E402
+                            LEFT, OUTSIDE, PLOT_HEIGHT, RIGHT, TEXT, TOP, Renderer, sample)
 
 PLOT_BOTTOM = TOP + PLOT_HEIGHT
 
@@ -241,6 +241,19 @@ class PngPixelTest(unittest.TestCase):
         # data given to the blank graph are not drawn either
         blank = self.png([sample(FIRST + 1, sent=0, offline=100)], "--first", str(FIRST), name="")
         self.assertEqual(self.plot_colours(blank), {INSIDE, GRATICULE})
+
+    def test_committed_example_matches_what_the_build_draws(self):
+        # the command of graph-example.png in cqm-exporter/render/meson.build
+        committed = os.path.join(os.environ["FBCQM_SOURCE_ROOT"], "cqm-exporter", "doc", "graph-example.png")
+        output = os.path.join(self.renderer.tmp, "example.png")
+        subprocess.run([CQM_RENDER, "--synthetic", "1", "--date", "2026-11-29", "--name", "adsl-1",
+                        "--system", "freebox-cqm", "--format", "png", "--kind", "both", "--live", "online",
+                        "--options", "c=ADSL line 1&h=last 24 hours", "--output", output],
+                       check=True, env=dict(os.environ, TZ="Europe/Paris"))
+        with Image.open(committed) as old, Image.open(output) as new:
+            self.assertEqual(old.size, new.size)
+            self.assertEqual(list(old.convert("RGBA").getdata()), list(new.convert("RGBA").getdata()),
+                             "cqm-exporter/doc/graph-example.png is stale: copy it from the build directory")
 
     def test_bad_samples_file_is_refused_with_its_line(self):
         result = self.renderer.render(["# comment", sample(FIRST), "12,x"], "--name", "n", check=False)

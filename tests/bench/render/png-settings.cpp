@@ -5,6 +5,7 @@
  * and bytes for each, and the ratio against the chosen defaults, so the
  * defaults in render/png_encoder.h can be checked on any machine.
  */
+#include <spng.h>
 #include <zlib.h>
 #include <cstdio>
 #include <cstdlib>
@@ -58,11 +59,11 @@ int main(int argc, char **argv) {
     render::PngSettings settings;
   };
   const render::PngSettings chosen;
-  auto with = [&](int level, int strategy, bool filtering, bool pack, int window) {
+  auto with = [&](int level, int strategy, int filters, bool pack, int window) {
     render::PngSettings s;
     s.compressionLevel = level;
     s.strategy = strategy;
-    s.filtering = filtering;
+    s.filters = filters;
     s.packBits = pack;
     s.windowBits = window;
     s.memLevel = window >= 15 ? 8 : 2;
@@ -70,16 +71,19 @@ int main(int argc, char **argv) {
   };
   const Case cases[] = {
       {"chosen: level 1, default strategy, window 2^15, no filter, 4-bit", chosen},
-      {"level 1, Z_RLE, window 2^15, no filter, 4-bit", with(1, Z_RLE, false, true, 15)},
-      {"level 1, default strategy, window 2^12, no filter, 4-bit", with(1, Z_DEFAULT_STRATEGY, false, true, 12)},
-      {"level 1, default strategy, window 2^9, no filter, 4-bit", with(1, Z_DEFAULT_STRATEGY, false, true, 9)},
-      {"level 3, default strategy, window 2^15, no filter, 4-bit", with(3, Z_DEFAULT_STRATEGY, false, true, 15)},
-      {"level 6, default strategy, window 2^15, no filter, 4-bit", with(6, Z_DEFAULT_STRATEGY, false, true, 15)},
-      {"level 9, default strategy, window 2^15, no filter, 4-bit", with(9, Z_DEFAULT_STRATEGY, false, true, 15)},
-      {"level 6, Z_FILTERED, window 2^15, all filters, 4-bit", with(6, Z_FILTERED, true, true, 15)},
-      {"level 1, Z_RLE, window 2^9, all filters, 4-bit", with(1, Z_RLE, true, true, 9)},
-      {"level 1, Z_RLE, window 2^9, no filter, 8-bit", with(1, Z_RLE, false, false, 9)},
-      {"level 6, default strategy, window 2^15, no filter, 8-bit", with(6, Z_DEFAULT_STRATEGY, false, false, 15)},
+      {"level 1, Z_RLE, window 2^15, no filter, 4-bit", with(1, Z_RLE, 0, true, 15)},
+      {"level 1, default strategy, window 2^12, no filter, 4-bit", with(1, Z_DEFAULT_STRATEGY, 0, true, 12)},
+      {"level 1, default strategy, window 2^9, no filter, 4-bit", with(1, Z_DEFAULT_STRATEGY, 0, true, 9)},
+      {"level 3, default strategy, window 2^15, no filter, 4-bit", with(3, Z_DEFAULT_STRATEGY, 0, true, 15)},
+      {"level 6, default strategy, window 2^15, no filter, 4-bit", with(6, Z_DEFAULT_STRATEGY, 0, true, 15)},
+      {"level 9, default strategy, window 2^15, no filter, 4-bit", with(9, Z_DEFAULT_STRATEGY, 0, true, 15)},
+      {"level 6, Z_FILTERED, window 2^15, all filters, 4-bit", with(6, Z_FILTERED, SPNG_FILTER_CHOICE_ALL, true, 15)},
+      {"level 1, Z_RLE, window 2^15, Up filter, 4-bit", with(1, Z_RLE, SPNG_FILTER_CHOICE_UP, true, 15)},
+      {"level 1, default strategy, window 2^15, Up filter, 4-bit", with(1, Z_DEFAULT_STRATEGY, SPNG_FILTER_CHOICE_UP, true, 15)},
+      {"level 1, Z_RLE, window 2^15, Sub filter, 4-bit", with(1, Z_RLE, SPNG_FILTER_CHOICE_SUB, true, 15)},
+      {"level 1, Z_RLE, window 2^9, all filters, 4-bit", with(1, Z_RLE, SPNG_FILTER_CHOICE_ALL, true, 9)},
+      {"level 1, Z_RLE, window 2^9, no filter, 8-bit", with(1, Z_RLE, 0, false, 9)},
+      {"level 6, default strategy, window 2^15, no filter, 8-bit", with(6, Z_DEFAULT_STRATEGY, 0, false, 15)},
   };
   const Result reference = measure(view, chosen, seconds);
   std::printf("%-58s %10s %8s %8s\n", "PNG settings (1000-sample graph)", "graphs/s", "bytes", "speed");
