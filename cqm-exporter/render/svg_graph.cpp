@@ -9,6 +9,8 @@
  * of the enclosing groups map the window and the scales to pixels.
  */
 #include <cstdio>
+#include <initializer_list>
+#include <utility>
 
 #include "decorations.h"
 #include "render.h"
@@ -114,11 +116,9 @@ public:
       appendXmlEscaped(out_, *view_.options.styleSheet);
       out_ += "\"?>\n";
     }
-    out_ += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"";
-    appendNumber(out_, s_.width);
-    out_ += "\" height=\"";
-    appendNumber(out_, s_.height);
-    out_ += "\" viewBox=\"0 0 ";
+    out_ += "<svg xmlns=\"http://www.w3.org/2000/svg\"";
+    attributes({{"width", s_.width}, {"height", s_.height}});
+    out_ += " viewBox=\"0 0 ";
     appendNumber(out_, s_.width);
     out_ += ' ';
     appendNumber(out_, s_.height);
@@ -142,6 +142,17 @@ private:
   const Scales &scales_;
   const bool inline_; /* colours inline, or classes for an external style sheet */
   std::string out_;
+
+  /* name="number" pairs, each after a space */
+  void attributes(std::initializer_list<std::pair<const char *, std::int64_t>> pairs) {
+    for (const auto &[name, value] : pairs) {
+      out_ += ' ';
+      out_ += name;
+      out_ += "=\"";
+      appendNumber(out_, value);
+      out_ += '"';
+    }
+  }
 
   void paint(const char *attribute, const Rgba &colour) {
     out_ += ' ';
@@ -171,27 +182,15 @@ private:
   void box(const Box &b) {
     if (b.x1 <= b.x0 || b.y1 <= b.y0)
       return;
-    out_ += "<rect x=\"";
-    appendNumber(out_, b.x0);
-    out_ += "\" y=\"";
-    appendNumber(out_, b.y0);
-    out_ += "\" width=\"";
-    appendNumber(out_, b.x1 - b.x0);
-    out_ += "\" height=\"";
-    appendNumber(out_, b.y1 - b.y0);
-    out_ += '"';
+    out_ += "<rect";
+    attributes({{"x", b.x0}, {"y", b.y0}, {"width", b.x1 - b.x0}, {"height", b.y1 - b.y0}});
     styleOf(b.cls, b.colour);
     out_ += "/>\n";
   }
 
   void label(const Label &l) {
-    out_ += "<text x=\"";
-    appendNumber(out_, l.x);
-    out_ += "\" y=\"";
-    appendNumber(out_, l.baseline);
-    out_ += "\" font-size=\"";
-    appendNumber(out_, l.size == FontSize::Small ? 9 : 13);
-    out_ += '"';
+    out_ += "<text";
+    attributes({{"x", l.x}, {"y", l.baseline}, {"font-size", l.size == FontSize::Small ? 9 : 13}});
     if (l.align != Align::Left)
       out_ += l.align == Align::Right ? " text-anchor=\"end\"" : " text-anchor=\"middle\"";
     styleOf(l.cls, l.colour);
@@ -262,15 +261,9 @@ private:
       }
     }
 
-    out_ += "<clipPath id=\"plot\"><rect x=\"";
-    appendNumber(out_, s_.left);
-    out_ += "\" y=\"";
-    appendNumber(out_, s_.top);
-    out_ += "\" width=\"";
-    appendNumber(out_, s_.plotWidth);
-    out_ += "\" height=\"";
-    appendNumber(out_, s_.plotHeight);
-    out_ += "\"/></clipPath>\n<g clip-path=\"url(#plot)\">\n<g id=\"cqm\" transform=\"translate(";
+    out_ += "<clipPath id=\"plot\"><rect";
+    attributes({{"x", s_.left}, {"y", s_.top}, {"width", s_.plotWidth}, {"height", s_.plotHeight}});
+    out_ += "/></clipPath>\n<g clip-path=\"url(#plot)\">\n<g id=\"cqm\" transform=\"translate(";
     appendNumber(out_, s_.left - (drawn_.first - kSvgEpochIndex));
     out_ += ",0)\">\n";
     const double top = s_.top, bottom = s_.plotBottom(), percent = s_.plotHeight / 100.0;
@@ -301,13 +294,9 @@ private:
     for (const auto &s : view_.samples) {
       if (!drawn_.contains(s.index))
         continue;
-      out_ += "<rect x=\"";
-      appendNumber(out_, s.index - kSvgEpochIndex);
-      out_ += "\" y=\"";
-      appendNumber(out_, s_.top);
-      out_ += "\" width=\"1\" height=\"";
-      appendNumber(out_, s_.plotHeight);
-      out_ += "\"><title>";
+      out_ += "<rect";
+      attributes({{"x", s.index - kSvgEpochIndex}, {"y", s_.top}, {"width", 1}, {"height", s_.plotHeight}});
+      out_ += "><title>";
       out_ += localTimeText(cqm::sampleStart(s.index));
       if (s.pollsSent > 0) {
         std::snprintf(text, sizeof text, " sent %u failed %u", s.pollsSent, s.pollsFailed);

@@ -259,7 +259,7 @@ class PngPixelTest(unittest.TestCase):
         result = self.renderer.render(["# comment", sample(FIRST), "12,x"], "--name", "n", check=False)
         self.assertEqual(result.returncode, 1)
         self.assertIn("line 3", result.stderr)
-        result = self.renderer.render([sample(FIRST)], "--options", "g=nocolour", check=False)
+        result = self.renderer.render([sample(FIRST)], "--options", "g=%zz", check=False)
         self.assertEqual(result.returncode, 2)
         self.assertIn("(try --help)", result.stderr)
 

@@ -15,8 +15,8 @@
 #include <string>
 
 #include "render/render.h"
-#include "render/tool/query_options.h"
 #include "render/tool/sample_text.h"
+#include "request/cqm_request.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ Draws one CQM graph as PNG or SVG.
   -k, --kind KIND        latency, throughput or both (default: both)
       --system NAME      system name, the default first top-left line
       --live STATE       draw the live square: online or offline
-  -o, --options QUERY    display options as in a URL query: H=Heading&M&A=ff0000
+  -o, --options QUERY    display options as in a URL query: H=a+heading&M&A=%23ff0000
   -F, --format FORMAT    png or svg (default: png)
   -O, --output FILE      write here (default: standard output)
       --repeat N         render N times and print graphs per second to standard error
@@ -191,9 +191,11 @@ int main(int argc, char **argv) {
   Arguments args = parseArguments(argc, argv);
   auto &view = args.view;
 
-  std::string problem;
-  if (!render::applyQueryOptions(view.options, args.query, problem))
-    usageError(problem);
+  /* the exporter's own URL parser, so options mean here exactly what they mean in a URL */
+  auto request = exporter::parseCqmRequest("/cqm/graph.png", args.query);
+  if (!request)
+    usageError("--options: " + request.error().text);
+  view.options = request.value().options;
 
   if (args.date) {
     auto range = args.hours ? cqm::samplesOfLocalHours(*args.date, args.hours->first, args.hours->second)
