@@ -39,9 +39,14 @@ Scales scalesFor(const std::vector<cqm::Sample> &samples, const cqm::SampleRange
 int barHeight(std::uint64_t value, std::uint64_t full, int plotHeight) {
   if (value >= full)
     return plotHeight;
-  /* value < full <= 2e15 (scalesFor caps it), so the products below fit in 64 bits; rounds half up */
-  const std::uint64_t height = static_cast<std::uint64_t>(plotHeight);
-  return static_cast<int>((2 * value * height + full) / (2 * full));
+  /*
+   * Rounds value * plotHeight / full half up. In doubles, not 64-bit integers: a
+   * division of each is needed per bar and the integer one is several times
+   * slower. value * plotHeight is exact below 2^53 and the quotient is
+   * correctly rounded, so exact halves still round up.
+   */
+  const double scaled = static_cast<double>(value) * plotHeight / static_cast<double>(full);
+  return std::min(static_cast<int>(scaled + 0.5), plotHeight);
 }
 
 int lossHeight(std::uint32_t sent, std::uint32_t failed, int plotHeight) {
