@@ -115,8 +115,8 @@ def main():
     # wget asks for one file at a time, so the mirror's wall time on an idle machine is about the CPU time
     # of both sides; on a busy machine the wait for a core comes on top.
     print(f"CPU: cqm-exporter {exporter_cpu:.1f} s ({1000 * exporter_cpu / max(files, 1):.2f} ms per graph), "
-          f"wget {wget_cpu:.1f} s; together {exporter_cpu + wget_cpu:.1f} s, the wall time of the mirror on an idle "
-          f"machine; load average now {os.getloadavg()[0]:.1f}")
+          f"wget {wget_cpu:.1f} s; together {exporter_cpu + wget_cpu:.1f} s (wget waits for each answer, so on an idle "
+          f"machine the mirror's wall time is about this sum); load average now {os.getloadavg()[0]:.1f}")
     print(f"the same {nginx_files} files as static files from nginx: {nginx_took:.1f} s "
           f"({nginx_files / nginx_took:.0f} files/s); cqm-exporter takes {took / nginx_took:.2f}x nginx's time")
 
