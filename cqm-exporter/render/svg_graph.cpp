@@ -29,6 +29,13 @@ struct Span {
   double lo, hi;
 };
 
+/* Relative horizontal move of the pen to x: "h1" per sample keeps paths short. */
+void moveTo(std::string &d, std::int64_t &pen, std::int64_t x) {
+  d += 'h';
+  appendNumber(d, x - pen);
+  pen = x;
+}
+
 /* A filled step area over consecutive samples: forward along hi, back along lo. */
 class StepArea {
 public:
@@ -40,8 +47,9 @@ public:
   void flush() {
     if (spans_.empty())
       return;
+    std::int64_t pen = spans_.front().x;
     d_ += 'M';
-    appendNumber(d_, spans_.front().x);
+    appendNumber(d_, pen);
     d_ += ',';
     appendDecimal(d_, spans_.front().lo);
     d_ += 'V';
@@ -49,20 +57,16 @@ public:
     for (std::size_t i = 0; i < spans_.size(); ++i) {
       if (i + 1 < spans_.size() && spans_[i + 1].hi == spans_[i].hi)
         continue;
-      d_ += 'H';
-      appendNumber(d_, spans_[i].x + 1);
+      moveTo(d_, pen, spans_[i].x + 1);
       d_ += 'V';
       appendDecimal(d_, i + 1 < spans_.size() ? spans_[i + 1].hi : spans_[i].lo);
     }
-    for (std::size_t i = spans_.size(); i-- > 0;) {
-      if (i > 0 && spans_[i - 1].lo == spans_[i].lo)
+    for (std::size_t i = spans_.size(); i-- > 1;) { /* Z draws the last step back to the start */
+      if (spans_[i - 1].lo == spans_[i].lo)
         continue;
-      d_ += 'H';
-      appendNumber(d_, spans_[i].x);
-      if (i > 0) {
-        d_ += 'V';
-        appendDecimal(d_, spans_[i - 1].lo);
-      }
+      moveTo(d_, pen, spans_[i].x);
+      d_ += 'V';
+      appendDecimal(d_, spans_[i - 1].lo);
     }
     d_ += 'Z';
     spans_.clear();
@@ -81,25 +85,24 @@ private:
 class StepLine {
 public:
   void add(std::int64_t x, double value) {
-    if (x != nextX_ || d_.empty()) {
+    if (x != pen_ || d_.empty()) {
       d_ += 'M';
       appendNumber(d_, x);
       d_ += ',';
       appendDecimal(d_, value);
+      pen_ = x;
     } else if (value != last_) {
       d_ += 'V';
       appendDecimal(d_, value);
     }
-    d_ += 'H';
-    appendNumber(d_, x + 1);
-    nextX_ = x + 1;
+    moveTo(d_, pen_, x + 1);
     last_ = value;
   }
   std::string take() { return std::move(d_); }
 
 private:
   std::string d_;
-  std::int64_t nextX_ = 0;
+  std::int64_t pen_ = 0;
   double last_ = 0;
 };
 

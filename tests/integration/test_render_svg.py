@@ -27,13 +27,20 @@ def day_samples(first, seed):
 
 
 def path_xs(d):
-    """Every x coordinate of an SVG path made of M x,y / H x / V y commands."""
-    xs = []
-    for command, args in re.findall(r"([MHVZ])([^MHVZ]*)", d):
+    """Every x coordinate the pen reaches in an SVG path of M x,y / H x / h dx / V y / Z commands."""
+    xs, pen, start = [], 0.0, 0.0
+    for command, args in re.findall(r"([MHhVZ])([^MHhVZ]*)", d):
         if command == "M":
-            xs.append(float(args.split(",")[0]))
+            pen = start = float(args.split(",")[0])
         elif command == "H":
-            xs.append(float(args))
+            pen = float(args)
+        elif command == "h":
+            pen += float(args)
+        elif command == "Z":
+            pen = start
+        elif command != "V":
+            raise AssertionError("unexpected path command " + command)
+        xs.append(pen)
     return xs
 
 
