@@ -255,6 +255,21 @@ class PngPixelTest(unittest.TestCase):
             self.assertEqual(list(old.convert("RGBA").getdata()), list(new.convert("RGBA").getdata()),
                              "cqm-exporter/doc/graph-example.png is stale: copy it from the build directory")
 
+    def test_cli_help_version_and_usage_errors(self):
+        help_run = subprocess.run([CQM_RENDER, "--help"], capture_output=True, text=True)
+        self.assertEqual(help_run.returncode, 0)
+        self.assertIn("usage: cqm-render", help_run.stdout)
+        version = subprocess.run([CQM_RENDER, "--version"], capture_output=True, text=True)
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"^cqm-render \d+\.\d+\.\d+\n$")
+        for argv in (["--bogus"], ["--synthetic"], ["--synthetic", "1", "--count", "0"], ["--synthetic", "1",
+                     "--format", "gif"], ["--synthetic", "1", "--hours", "10-11"], [], ["--synthetic", "1", "x"]):
+            with self.subTest(argv=argv):
+                run = subprocess.run([CQM_RENDER] + argv, capture_output=True, text=True)
+                self.assertEqual(run.returncode, 2)
+                self.assertEqual(run.stdout, "")
+                self.assertRegex(run.stderr, r"^cqm-render: .+ \(try --help\)\n$")
+
     def test_bad_samples_file_is_refused_with_its_line(self):
         result = self.renderer.render(["# comment", sample(FIRST), "12,x"], "--name", "n", check=False)
         self.assertEqual(result.returncode, 1)
