@@ -38,7 +38,7 @@ using namespace fbcqm::exporter;
 constexpr int kExitCannotStart = 1;
 constexpr int kExitUsage = 2;
 /* Request line and headers of one connection; larger ones get 414 or 431 from libmicrohttpd. */
-constexpr std::size_t kConnectionMemoryBytes = 32 * 1024;
+constexpr std::size_t kConnectionMemoryBytes = 128 * 1024;
 
 void complain(const std::string &message) { std::fprintf(stderr, "cqm-exporter: %s\n", message.c_str()); }
 
@@ -97,8 +97,9 @@ int run(ExporterConfig config) {
   }
 
   WorkGate gate(WorkGate::Limits{config.workers, config.queuePerClass, std::chrono::milliseconds(config.maxWaitMs)});
-  CqmService cqm(CqmServiceSettings{config.storeDir, config.systemName, config.scores}, policy, gate,
-                 [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  CqmService cqm(std::move(store.value()),
+                 CqmServiceSettings{config.systemName, config.scores, std::size_t{config.cacheMegabytes} << 20}, policy,
+                 gate, [] { return static_cast<std::int64_t>(std::time(nullptr)); });
   Router router;
   router.add("/cqm/", [&cqm](const fbcqm::http::ServerRequest &request, RequestNote &note) {
     return cqm.handle(request, note);
