@@ -2,6 +2,7 @@
 #include "server/image_hook.h"
 
 #include "render/render.h"
+#include "server/http_date.h"
 
 namespace fbcqm::exporter {
 
@@ -32,7 +33,11 @@ http::ServerReply renderImage(const ImageJob &job) {
     reply = http::ServerReply{};
     reply.status = 500;
     reply.body = "the graph could not be drawn\n";
+    return reply;
   }
+  /* the end of the newest sample drawn, as for the data formats: `wget -N` re-fetches only when it changed */
+  if (!job.samples.empty())
+    reply.headers.emplace_back("Last-Modified", httpDate(cqm::sampleEnd(job.samples.back().index)));
   return reply;
 }
 

@@ -77,6 +77,10 @@ class ExporterGraphsTest(unittest.TestCase):
         square = image.getpixel((LEFT + 864 + 5, TOP + PLOT_HEIGHT + 5))
         self.assertNotIn(square, (GREEN_SQUARE, RED_SQUARE), "a dated graph has no live square")
 
+    def test_last_modified_is_the_end_of_the_newest_sample(self):
+        reply = curl(self.exporter.url("/cqm/2024-03-09/line.svg"))
+        self.assertEqual(reply.headers["last-modified"], "Sat, 09 Mar 2024 23:00:00 GMT")  # midnight in Paris
+
     def test_options_in_the_path_and_in_the_query(self):
         for path in ("/cqm/2024-03-09/F=00FF00/line.png", "/cqm/2024-03-09/line.png?F=%2300FF00",
                      "/cqm/2024-03-09/line.png?F=lime"):
