@@ -3,95 +3,41 @@
 
 namespace fbcqm::render {
 
+namespace {
+
+/* Everything fixed about a data point, in the order the key lists them (kDataPoints). */
+struct PointFacts {
+  DataPoint point;
+  Rgba colour;         /* default */
+  const char *keyName; /* text in the key */
+  const char *svgId;   /* CQMmerge's id for it */
+};
+
+const PointFacts kPointFacts[] = {
+    {DataPoint::MinLatency, {0, 0, 255, 255}, "Min", "min"},         /* blue, as A&A's graphs */
+    {DataPoint::AveLatency, {255, 128, 0, 255}, "Ave", "ave"},       /* orange */
+    {DataPoint::MaxLatency, {0, 224, 0, 255}, "Max", "max"},         /* green, as A&A's graphs */
+    {DataPoint::Upload, {160, 0, 0, 255}, "Rx (up)", "rx"},          /* dark red line */
+    {DataPoint::Download, {160, 208, 160, 255}, "Tx (down)", "tx"},  /* pale green: latency stays readable over it */
+    {DataPoint::Sent, {160, 160, 160, 255}, "Sent", "sent"},         /* grey */
+    {DataPoint::Failed, {255, 0, 0, 255}, "Fail", "fail"},           /* red */
+    {DataPoint::Offline, {128, 0, 128, 255}, "Off-line", "offline"}, /* purple */
+};
+
+} // namespace
+
+static_assert(sizeof kPointFacts / sizeof kPointFacts[0] == kDataPoints.size(), "one entry per data point");
+
 int slotOf(DataPoint point) {
-  switch (point) {
-  case DataPoint::MinLatency:
-    return 0;
-  case DataPoint::AveLatency:
-    return 1;
-  case DataPoint::MaxLatency:
-    return 2;
-  case DataPoint::Upload:
-    return 3;
-  case DataPoint::Download:
-    return 4;
-  case DataPoint::Sent:
-    return 5;
-  case DataPoint::Failed:
-    return 6;
-  case DataPoint::Offline:
-    return 7;
-  }
+  for (int slot = 0; slot < static_cast<int>(kDataPoints.size()); ++slot)
+    if (kPointFacts[slot].point == point)
+      return slot;
   return 0;
 }
 
-Rgba defaultColour(DataPoint point) {
-  switch (point) {
-  case DataPoint::MinLatency:
-    return {0, 0, 255, 255}; /* blue, as A&A's graphs */
-  case DataPoint::AveLatency:
-    return {255, 128, 0, 255}; /* orange */
-  case DataPoint::MaxLatency:
-    return {0, 224, 0, 255}; /* green, as A&A's graphs */
-  case DataPoint::Upload:
-    return {160, 0, 0, 255}; /* dark red line */
-  case DataPoint::Download:
-    return {160, 208, 160, 255}; /* pale green area, so latency stays readable over it */
-  case DataPoint::Sent:
-    return {160, 160, 160, 255}; /* grey */
-  case DataPoint::Failed:
-    return {255, 0, 0, 255}; /* red */
-  case DataPoint::Offline:
-    return {128, 0, 128, 255}; /* purple */
-  }
-  return {};
-}
+Rgba defaultColour(DataPoint point) { return kPointFacts[slotOf(point)].colour; }
 
 namespace {
-
-const char *keyNameOf(DataPoint point) {
-  switch (point) {
-  case DataPoint::MinLatency:
-    return "Min";
-  case DataPoint::AveLatency:
-    return "Ave";
-  case DataPoint::MaxLatency:
-    return "Max";
-  case DataPoint::Upload:
-    return "Rx (up)";
-  case DataPoint::Download:
-    return "Tx (down)";
-  case DataPoint::Sent:
-    return "Sent";
-  case DataPoint::Failed:
-    return "Fail";
-  case DataPoint::Offline:
-    return "Off-line";
-  }
-  return "";
-}
-
-const char *svgIdOf(DataPoint point) {
-  switch (point) {
-  case DataPoint::MinLatency:
-    return "min";
-  case DataPoint::AveLatency:
-    return "ave";
-  case DataPoint::MaxLatency:
-    return "max";
-  case DataPoint::Upload:
-    return "rx";
-  case DataPoint::Download:
-    return "tx";
-  case DataPoint::Sent:
-    return "sent";
-  case DataPoint::Failed:
-    return "fail";
-  case DataPoint::Offline:
-    return "offline";
-  }
-  return "";
-}
 
 bool kindHas(cqm::GraphKind kind, DataPoint point) {
   const bool latency = kind == cqm::GraphKind::LossLatency || kind == cqm::GraphKind::Both;
@@ -138,8 +84,8 @@ GraphStyle resolveStyle(const GraphView &view) {
     auto &p = style.points[i];
     p.shown = !blank && kindHas(view.kind, point) && options.shows(point);
     p.colour = options.colourOf(point).value_or(defaultColour(point));
-    p.keyName = keyNameOf(point);
-    p.svgId = svgIdOf(point);
+    p.keyName = kPointFacts[i].keyName;
+    p.svgId = kPointFacts[i].svgId;
   }
   if (options.transparent) {
     style.inside.a = 0;

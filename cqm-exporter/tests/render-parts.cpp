@@ -2,11 +2,14 @@
 /* The renderer's parts that need no image decoder: scales, time axis, text, style, allocation. */
 #include <catch2/catch.hpp>
 
+#include <zlib.h>
 #include <cstdlib>
 #include <cstring>
 
 #include "render/bitmap_font.h"
 #include "render/graph_style.h"
+#include "render/indexed_canvas.h"
+#include "render/png_encoder.h"
 #include "render/recycling_alloc.h"
 #include "render/render.h"
 #include "render/scales.h"
@@ -223,4 +226,71 @@ TEST_CASE("PNG output starts with the PNG signature, SVG with the XML declaratio
   const std::string png = renderPng(view);
   CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
   CHECK(renderSvg(view).rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) == 0);
+}
+
+TEST_CASE("a full palette maps new colours to the nearest one") {
+  Palette palette;
+  for (int i = 0; i < 256; ++i)
+    CHECK(palette.indexOf(Rgba{static_cast<std::uint8_t>(i), 0, 0, 255}) == i);
+  CHECK(palette.colours().size() == 256);
+  CHECK(palette.indexOf(Rgba{100, 1, 0, 255}) == 100); /* nearest: (100, 0, 0) */
+  CHECK(palette.indexOf(Rgba{255, 255, 255, 255}) == 255);
+  CHECK(palette.colours().size() == 256);
+}
+
+namespace {
+
+std::uint32_t bigEndian32(const std::string &bytes, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
+}
+
+/* The rows of a PNG's IDAT stream, inflated by zlib directly (not by libspng). */
+std::string inflatedRows(const std::string &png, std::size_t rawSize, int &bitDepth, std::size_t &paletteSize) {
+  std::string idat;
+  for (std::size_t at = 8; at + 8 <= png.size();) {
+    const std::uint32_t length = bigEndian32(png, at);
+    const std::string type = png.substr(at + 4, 4);
+    if (type == "IHDR")
+      bitDepth = static_cast<unsigned char>(png[at + 8 + 8]);
+    if (type == "PLTE")
+      paletteSize = length / 3;
+    if (type == "IDAT")
+      idat += png.substr(at + 8, length);
+    at += 12 + length;
+  }
+  std::string raw(rawSize, '\0');
+  uLongf size = rawSize;
+  REQUIRE(uncompress(reinterpret_cast<Bytef *>(raw.data()), &size, reinterpret_cast<const Bytef *>(idat.data()),
+                     idat.size()) == Z_OK);
+  REQUIRE(size == rawSize);
+  return raw;
+}
+
+} // namespace
+
+TEST_CASE("PNG rows at 8, 4, 2 and 1 bits hold the canvas pixels (inflated by zlib, not libspng)") {
+  for (const int colours : {20, 16, 4, 2}) {
+    IndexedCanvas canvas(13, 3, Rgba{0, 1, 2, 255}); /* the first colour drawn too: exactly `colours` entries */
+    for (int x = 0; x < 13; ++x)
+      for (int y = 0; y < 3; ++y)
+        canvas.fill(x, y, x + 1, y + 1, Rgba{static_cast<std::uint8_t>((x * 3 + y) % colours), 1, 2, 255});
+    const int depth = colours > 16 ? 8 : colours > 4 ? 4 : colours > 2 ? 2 : 1;
+    const std::size_t rowBytes = 1 + (13 * depth + 7) / 8; /* filter byte + packed pixels */
+    int bitDepth = 0;
+    std::size_t paletteSize = 0;
+    const std::string raw = inflatedRows(encodePng(canvas), rowBytes * 3, bitDepth, paletteSize);
+    CHECK(bitDepth == depth);
+    CHECK(paletteSize == canvas.palette().colours().size());
+    for (int y = 0; y < 3; ++y) {
+      CHECK(raw[rowBytes * y] == 0); /* no row filter */
+      for (int x = 0; x < 13; ++x) {
+        const auto byte = static_cast<unsigned char>(raw[rowBytes * y + 1 + x * depth / 8]);
+        const int shift = 8 - depth - (x * depth) % 8;
+        CHECK(((byte >> shift) & ((1 << depth) - 1)) == canvas.pixel(x, y));
+      }
+    }
+  }
 }

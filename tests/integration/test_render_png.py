@@ -242,6 +242,30 @@ class PngPixelTest(unittest.TestCase):
         blank = self.png([sample(FIRST + 1, sent=0, offline=100)], "--first", str(FIRST), name="")
         self.assertEqual(self.plot_colours(blank), {INSIDE, GRATICULE})
 
+    def bit_depth(self, path):
+        with open(path, "rb") as f:
+            return f.read(25)[24]  # IHDR's bit depth byte
+
+    def test_bit_depth_follows_the_palette_size(self):
+        # 3 colours: 2 bits per pixel; 16 (every colour option, text edges, live square): 4 bits.
+        small = self.renderer.render([], "--first", str(FIRST), "--options", "z&L=0&R=0&T=0&B=0")
+        self.assertEqual(self.bit_depth(small), 2)
+        with Image.open(small) as image:
+            self.assertEqual({image.convert("RGBA").getpixel((x, 10)) for x in range(DAY)}, {INSIDE, GRATICULE})
+        options = "&".join(f"{k}={v}" for k, v in zip("MAXUDSFO", ["101010", "202020", "303030", "404040",
+                                                                 "505050", "606060", "707070", "808080"]))
+        many = self.renderer.render([sample(FIRST + 40, sent=100, failed=30, min_ms=10, ave_ms=20, max_ms=40,
+                                            rx=1_000_000, tx=3_000_000), sample(FIRST + 41, sent=0, offline=100)],
+                                    "--first", str(FIRST), "--name", "n", "--system", "sys", "--live", "online",
+                                    "--options", options + "&I=919191&i=A1A1A1&g=B1B1B1&G=C1C1C1&W=D1D1D1")
+        self.assertEqual(self.bit_depth(many), 4)
+        self.assertEqual(subprocess.run(["pngcheck", "-q", many]).returncode, 0)
+        with Image.open(many) as image:
+            rgba = image.convert("RGBA")
+            self.assertEqual(rgba.getpixel((LEFT + 41, TOP + 50)), (0x80, 0x80, 0x80, 255))
+            self.assertEqual(rgba.getpixel((LEFT + 40, TOP + 5)), (0x70, 0x70, 0x70, 255))
+            self.assertEqual(rgba.getpixel((LEFT + 5, TOP + 10)), (0xB1, 0xB1, 0xB1, 255))
+
     def test_committed_example_matches_what_the_build_draws(self):
         # the command of graph-example.png in cqm-exporter/render/meson.build
         committed = os.path.join(os.environ["FBCQM_SOURCE_ROOT"], "cqm-exporter", "doc", "graph-example.png")
