@@ -25,8 +25,9 @@ packages=(
   # rendering
   libspng-dev      # PNG encoder (indexed palette)
   fonts-dejavu-core  # the font of the graph text (rasterised at build time)
+  # (rrdtool above and nginx-light: the peers of the rendering benchmarks)
   pngcheck         # checks every rendered PNG
-  python3-pil      # independent PNG decoder in pixel tests
+  python3-pil      # rasterises the graph font at build time; independent PNG decoder in pixel tests
   # Debian packaging
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
 )
