@@ -23,19 +23,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-/* Decimal digits only, at most 10 of them; nullopt otherwise. */
-std::optional<std::int64_t> parseNumber(std::string_view text) {
-  if (text.empty() || text.size() > 10)
-    return std::nullopt;
-  std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
 bool isHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
          c == ':' || c == '%' || c == '_';
@@ -55,6 +42,18 @@ std::string recordPath(const std::string &storeDir) { return storeDir + "/" + kP
 std::string errnoText(int err) { return std::strerror(err); }
 
 } // namespace
+
+std::optional<std::int64_t> parsePingNumber(std::string_view text) {
+  if (text.empty() || text.size() > 10)
+    return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
 
 std::optional<std::string> checkPingHost(std::string_view host) {
   if (host.empty())
@@ -129,7 +128,7 @@ fbcqm::Result<PingTarget, std::string> parseTargetLine(std::string_view line) {
     return fbcqm::fail(*problem);
   target.host = std::string(rest);
   if (!tableText.empty()) {
-    auto table = parseNumber(tableText);
+    auto table = parsePingNumber(tableText);
     if (!table)
       return fbcqm::fail("table \"" + printable(tableText) + "\" is not a number");
     if (auto problem = checkPingTable(*table))
@@ -137,7 +136,7 @@ fbcqm::Result<PingTarget, std::string> parseTargetLine(std::string_view line) {
     target.table = static_cast<std::uint32_t>(*table);
   }
   if (!sizeText.empty()) {
-    auto size = parseNumber(sizeText);
+    auto size = parsePingNumber(sizeText);
     if (!size)
       return fbcqm::fail("size \"" + printable(sizeText) + "\" is not a number");
     if (auto problem = checkPingSize(*size))

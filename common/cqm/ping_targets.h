@@ -45,6 +45,9 @@ struct PingTarget {
   bool operator!=(const PingTarget &other) const { return !(*this == other); }
 };
 
+/* A table or size as text: decimal digits only, at most 10 of them; nullopt otherwise. */
+std::optional<std::int64_t> parsePingNumber(std::string_view text);
+
 /* Checks of single fields; each returns an explanation, or nullopt when the value is good. */
 std::optional<std::string> checkPingHost(std::string_view host);
 std::optional<std::string> checkPingTable(std::int64_t table);

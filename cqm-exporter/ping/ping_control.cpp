@@ -7,19 +7,6 @@ namespace fbcqm::exporter {
 
 namespace {
 
-/* Decimal digits only, at most 10; nullopt otherwise. */
-std::optional<std::int64_t> wholeNumber(std::string_view text) {
-  if (text.empty() || text.size() > 10)
-    return std::nullopt;
-  std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
 fbcqm::Result<bool, std::string> addFields(std::string_view form, PingForm &out) {
   while (!form.empty()) {
     const std::size_t amp = form.find('&');
@@ -87,7 +74,7 @@ fbcqm::Result<PingCommand, std::string> pingCommandOf(const PingForm &form) {
     return fbcqm::fail("ip: " + *problem);
   target.host = *form.ip;
   if (form.table && !form.table->empty()) {
-    auto table = wholeNumber(*form.table);
+    auto table = cqm::parsePingNumber(*form.table);
     if (!table)
       return fbcqm::fail(std::string("table is not a whole number"));
     if (auto problem = cqm::checkPingTable(*table))
@@ -95,7 +82,7 @@ fbcqm::Result<PingCommand, std::string> pingCommandOf(const PingForm &form) {
     target.table = static_cast<std::uint32_t>(*table);
   }
   if (form.size && !form.size->empty()) {
-    auto size = wholeNumber(*form.size);
+    auto size = cqm::parsePingNumber(*form.size);
     if (!size)
       return fbcqm::fail(std::string("size is not a whole number"));
     if (auto problem = cqm::checkPingSize(*size))
