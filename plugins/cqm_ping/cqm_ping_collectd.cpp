@@ -77,7 +77,7 @@ bool configCount(const oconfig_item_t *item, double min, double max, double &out
   if (!fbcqm::collectd::configNumber(kPlugin, item, value))
     return false;
   if (!(value >= min && value <= max) || value != std::floor(value)) {
-    ERROR("%s plugin: Option `%s' must be a whole number %g .. %g.", kPlugin, item->key, min, max);
+    ERROR("%s plugin: Option `%s' must be a whole number %.0f .. %.0f.", kPlugin, item->key, min, max);
     return false;
   }
   out = value;

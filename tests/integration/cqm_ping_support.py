@@ -28,6 +28,7 @@ def cqm_ping_daemon(name, store_dir, ping_options, write_cqm=True, base_dir=None
     lines = [
         "<Plugin unixsock>",
         '  SocketFile "%s"' % socket_path,
+        '  SocketGroup "root"',
         "</Plugin>",
         "LoadPlugin cqm_ping",
         "<Plugin cqm_ping>",
