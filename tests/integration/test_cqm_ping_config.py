@@ -16,7 +16,7 @@ BAD = [
     ("Interval 0", "Interval must be"),
     ("Interval \"fast\"", "Option `Interval' needs exactly one numeric argument"),
     ("Timeout 9", "Timeout must be above 0 and at most 4 seconds"),
-    ("Interval 0.01\n  Timeout 2", "Timeout must be at most 60 Intervals"),
+    ("Interval 0.01\n  Timeout 2", "Timeout must be at most 6 Intervals"),
     ("TTL 300", "Option `TTL' must be a whole number 1 .. 255"),
     ('SourceAddress "somewhere"', 'SourceAddress "somewhere" is not an IPv4 or IPv6 address'),
     ('Device "eth0/1"', 'Device "eth0/1" is not an interface name'),

@@ -63,7 +63,7 @@ class NetemTest(unittest.TestCase):
     def test_delay_and_loss_measured(self):
         tmp = tempfile.mkdtemp(prefix="cqm-ping-netem-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
         store = os.path.join(tmp, "store")
-        options = "\n".join(["  Interval 0.05", "  Timeout 1", target_block("far", "10.99.0.2")])
+        options = "\n".join(["  Interval 0.05", "  Timeout 0.3", target_block("far", "10.99.0.2")])
         # collectd itself runs inside the near namespace.
         daemon = cqm_ping_daemon("cqm-ping-netem", store, options, wrapper=("ip", "netns", "exec", NEAR))
         try:

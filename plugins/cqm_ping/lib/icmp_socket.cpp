@@ -158,7 +158,8 @@ fbcqm::Result<IcmpSocket, std::string> IcmpSocket::open(int family, const Socket
 
 IcmpSocket::IcmpSocket(IcmpSocket &&other) noexcept
     : fd_(other.fd_), family_(other.family_), kind_(other.kind_), identifier_(other.identifier_),
-      datagramRefusal_(std::move(other.datagramRefusal_)), packet_(std::move(other.packet_)) {
+      datagramRefusal_(std::move(other.datagramRefusal_)), packet_(std::move(other.packet_)),
+      receiveSlots_(std::move(other.receiveSlots_)) {
   other.fd_ = -1;
 }
 
@@ -172,6 +173,7 @@ IcmpSocket &IcmpSocket::operator=(IcmpSocket &&other) noexcept {
     identifier_ = other.identifier_;
     datagramRefusal_ = std::move(other.datagramRefusal_);
     packet_ = std::move(other.packet_);
+    receiveSlots_ = std::move(other.receiveSlots_);
     other.fd_ = -1;
   }
   return *this;
@@ -197,44 +199,64 @@ int IcmpSocket::send(const SocketAddress &to, std::uint16_t sequence, std::uint3
 }
 
 void IcmpSocket::receiveAll(const std::function<void(const ReceivedEcho &)> &onEcho) {
-  std::uint8_t buffer[65536];
-  alignas(cmsghdr) char control[256];
+  /* recvmmsg: one system call for up to kBatch replies (10,000 targets answer in bursts). */
+  constexpr unsigned kBatch = 32;
+  constexpr std::size_t kMaxPacket = 2048; /* more than any echo we send; a longer reply is truncated, not ours */
+  struct Slot {
+    std::uint8_t data[kMaxPacket];
+    alignas(cmsghdr) char control[128];
+    sockaddr_storage from;
+    iovec iov;
+  };
+  if (!receiveSlots_)
+    receiveSlots_ = std::make_unique<std::uint8_t[]>(sizeof(Slot) * kBatch);
+  Slot *slots = reinterpret_cast<Slot *>(receiveSlots_.get());
+  mmsghdr messages[kBatch];
   const bool ipv6 = family_ == AF_INET6;
   const bool withIpHeader = kind_ == SocketKind::Raw && !ipv6;
   for (;;) {
-    ReceivedEcho echo;
-    iovec iov{buffer, sizeof buffer};
-    msghdr message{};
-    message.msg_name = &echo.from.storage;
-    message.msg_namelen = sizeof echo.from.storage;
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    const ssize_t length = recvmsg(fd_, &message, 0);
-    if (length < 0) {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      slots[i].iov = iovec{slots[i].data, sizeof slots[i].data};
+      msghdr &message = messages[i].msg_hdr;
+      message = msghdr{};
+      message.msg_name = &slots[i].from;
+      message.msg_namelen = sizeof slots[i].from;
+      message.msg_iov = &slots[i].iov;
+      message.msg_iovlen = 1;
+      message.msg_control = slots[i].control;
+      message.msg_controllen = sizeof slots[i].control;
+    }
+    const int count = recvmmsg(fd_, messages, kBatch, MSG_DONTWAIT, nullptr);
+    if (count < 0) {
       if (errno == EINTR)
         continue;
       return; /* EAGAIN: drained; other errors (ICMP errors queued on the socket) are not replies */
     }
-    echo.from.length = message.msg_namelen;
-    for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-        timespec ts{};
-        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-        echo.receivedRealNs = toNs(ts);
-        echo.kernelTimestamp = true;
+    for (int i = 0; i < count; ++i) {
+      msghdr &message = messages[i].msg_hdr;
+      ReceivedEcho echo;
+      std::memcpy(&echo.from.storage, &slots[i].from, message.msg_namelen);
+      echo.from.length = message.msg_namelen;
+      for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+          timespec ts{};
+          std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+          echo.receivedRealNs = toNs(ts);
+          echo.kernelTimestamp = true;
+        }
       }
+      if (!echo.kernelTimestamp)
+        echo.receivedRealNs = realtimeNs();
+      auto fields = parseEchoReply(slots[i].data, messages[i].msg_len, ipv6, withIpHeader);
+      if (!fields)
+        continue;
+      if (kind_ == SocketKind::Raw && fields->identifier != identifier_)
+        continue; /* another program's echo, seen because raw sockets get every echo reply */
+      echo.fields = *fields;
+      onEcho(echo);
     }
-    if (!echo.kernelTimestamp)
-      echo.receivedRealNs = realtimeNs();
-    auto fields = parseEchoReply(buffer, static_cast<std::size_t>(length), ipv6, withIpHeader);
-    if (!fields)
-      continue;
-    if (kind_ == SocketKind::Raw && fields->identifier != identifier_)
-      continue; /* another program's echo, seen because raw sockets get every echo reply */
-    echo.fields = *fields;
-    onEcho(echo);
+    if (count < static_cast<int>(kBatch))
+      return;
   }
 }
 

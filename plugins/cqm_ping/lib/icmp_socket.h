@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,7 @@ private:
   std::uint16_t identifier_ = 0;
   std::string datagramRefusal_;
   std::vector<std::uint8_t> packet_;
+  std::unique_ptr<std::uint8_t[]> receiveSlots_; /* recvmmsg buffers, made on first use */
 };
 
 std::int64_t realtimeNs();

@@ -13,7 +13,6 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <queue>
 #include <random>
 #include <unordered_map>
 
@@ -21,41 +20,47 @@ namespace fbcqm::cqm_ping {
 
 namespace {
 
-/* Echoes a target may have in flight; Timeout <= (kRing - 2) Intervals is enforced by the settings. */
-constexpr std::size_t kRing = 64;
+/* Echoes a target may have in flight; the settings keep Timeout within kMaxTimeoutIntervals (ring - 2) Intervals. */
+constexpr std::size_t kRing = 8;
+static_assert(kRing >= kMaxTimeoutIntervals + 2, "the in-flight ring must cover Timeout");
 /* A reply whose kernel (wall-clock) RTT and monotonic RTT differ by more than this means the clock was stepped. */
 constexpr std::int64_t kClockStepNs = 5000000;
-/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come
- * and go. */
+/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come and go. */
 constexpr double kGoldenFraction = 0.6180339887498949;
+/* The token is slot << kGenerationBits | generation: a reply finds its target without a hash lookup. */
+constexpr unsigned kGenerationBits = 12;
+constexpr std::uint32_t kGenerationMask = (1U << kGenerationBits) - 1;
+constexpr std::size_t kMaxSlots = std::size_t{1} << (32 - kGenerationBits);
 
 struct InFlight {
-  bool waiting = false;
-  std::uint16_t sequence = 0;
   std::int64_t sentRealNs = 0;
   std::int64_t sentMonoNs = 0;
+  std::uint16_t sequence = 0;
+  bool waiting = false;
 };
 
+/*
+ * Hot fields first and small (an echo touches this and one ring entry): with
+ * 10,000 targets the states do not fit in the cache, and every miss counts.
+ */
 struct TargetState {
-  EngineTarget spec;
-  std::uint32_t token = 0;
-  std::uint64_t generation = 0; /* changes on every (re)start: stale queue entries are recognised by it */
+  bool active = false;
   std::uint16_t nextSequence = 0;
-  std::int64_t nextSendNs = 0;
+  std::uint32_t token = 0;       /* changes on every (re)start: stale deadlines and replies are recognised by it */
+  IcmpSocket *socket = nullptr;  /* resolved once per (re)start, not per echo */
   std::array<InFlight, kRing> ring{};
+  EngineTarget spec;
+  std::int64_t phaseNs = 0; /* send offset within each interval */
 };
 
-struct Due {
-  std::int64_t at;
+struct WheelEntry {
+  std::int64_t phaseNs;
   std::size_t slot;
-  std::uint64_t generation;
-  bool operator>(const Due &other) const { return at > other.at; }
 };
 
 struct Deadline {
   std::int64_t at;
-  std::size_t slot;
-  std::uint64_t generation;
+  std::uint32_t token;
   std::uint16_t sequence;
 };
 
@@ -87,15 +92,18 @@ struct PingEngine::Impl {
   /* Engine thread only. */
   std::map<std::pair<int, std::uint32_t>, std::unique_ptr<IcmpSocket>> sockets;
   std::map<std::pair<int, std::uint32_t>, std::string> socketFailures;
-  std::vector<std::unique_ptr<TargetState>> slots; /* nullptr: free */
+  std::vector<TargetState> slots;
   std::vector<std::size_t> freeSlots;
   std::unordered_map<std::string, std::size_t> slotByGraph;
-  std::unordered_map<std::uint32_t, std::size_t> slotByToken;
-  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> schedule;
+  /*
+   * The schedule is a wheel: active slots sorted by phase, visited in turn,
+   * one turn per Interval (O(1) per echo, no heap).
+   */
+  std::vector<WheelEntry> wheel;
+  std::size_t cursor = 0;
+  std::int64_t turnStartNs = 0;
   std::deque<Deadline> deadlines; /* in send order, hence in deadline order (one Timeout for all) */
-  std::uint64_t nextGeneration = 1;
   std::mt19937 random{std::random_device{}()};
-  std::int64_t epochNs = 0;
   std::vector<EchoResult> localResults; /* handed over once per loop turn: one lock, not one per echo */
   EngineStats localStats;
 
@@ -137,83 +145,105 @@ struct PingEngine::Impl {
     return raw;
   }
 
-  std::uint32_t newToken() {
-    for (;;) {
-      const std::uint32_t token = static_cast<std::uint32_t>(random());
-      if (token != 0 && slotByToken.count(token) == 0)
-        return token;
-    }
+  /* The target a token names, if it is still the same (re)start of it. */
+  TargetState *byToken(std::uint32_t token) {
+    const std::size_t slot = token >> kGenerationBits;
+    if (slot >= slots.size() || !slots[slot].active || slots[slot].token != token)
+      return nullptr;
+    return &slots[slot];
   }
 
-  /* The first send time of slot at or after now, on the engine's common grid. */
-  std::int64_t firstSendAt(std::size_t slot, std::int64_t now) const {
-    const double phase = std::fmod(static_cast<double>(slot) * kGoldenFraction, 1.0);
-    std::int64_t at = epochNs + static_cast<std::int64_t>(phase * static_cast<double>(intervalNs));
-    if (at < now)
-      at += ((now - at) / intervalNs + 1) * intervalNs;
-    return at;
-  }
-
-  void startTarget(std::size_t slot, EngineTarget spec, std::int64_t now, std::optional<std::int64_t> keepSchedule) {
-    auto state = std::make_unique<TargetState>();
-    state->spec = std::move(spec);
-    state->token = newToken();
-    state->generation = nextGeneration++;
-    state->nextSequence = static_cast<std::uint16_t>(random());
-    state->nextSendNs = keepSchedule ? *keepSchedule : firstSendAt(slot, now);
-    slotByToken[state->token] = slot;
-    slotByGraph[state->spec.graph] = slot;
-    schedule.push(Due{state->nextSendNs, slot, state->generation});
-    slots[slot] = std::move(state);
+  void startTarget(std::size_t slot, EngineTarget spec) {
+    TargetState &state = slots[slot];
+    const std::uint32_t generation = ((state.token & kGenerationMask) + 1) & kGenerationMask;
+    state.active = true;
+    state.token = static_cast<std::uint32_t>(slot << kGenerationBits) | generation;
+    state.nextSequence = static_cast<std::uint16_t>(random());
+    state.phaseNs = static_cast<std::int64_t>(std::fmod(static_cast<double>(slot) * kGoldenFraction, 1.0) *
+                                              static_cast<double>(intervalNs));
+    state.ring = {};
+    state.spec = std::move(spec);
+    state.socket = nullptr;
+    slotByGraph[state.spec.graph] = slot;
   }
 
   void stopTarget(std::size_t slot) {
-    TargetState &state = *slots[slot];
-    slotByToken.erase(state.token);
+    TargetState &state = slots[slot];
     slotByGraph.erase(state.spec.graph);
-    slots[slot].reset();
+    state.active = false;
+    state.spec = EngineTarget{};
     freeSlots.push_back(slot);
+  }
+
+  /* Rebuilds the wheel and puts the cursor on the first slot still due in the current turn. */
+  void rebuildWheel(std::int64_t now) {
+    wheel.clear();
+    for (std::size_t slot = 0; slot < slots.size(); ++slot)
+      if (slots[slot].active)
+        wheel.push_back(WheelEntry{slots[slot].phaseNs, slot});
+    std::sort(wheel.begin(), wheel.end(),
+              [](const WheelEntry &a, const WheelEntry &b) { return a.phaseNs < b.phaseNs; });
+    placeCursor(now);
+  }
+
+  void placeCursor(std::int64_t now) {
+    turnStartNs += (now - turnStartNs) / intervalNs * intervalNs;
+    const std::int64_t offset = now - turnStartNs;
+    cursor = static_cast<std::size_t>(
+        std::lower_bound(wheel.begin(), wheel.end(), offset,
+                         [](const WheelEntry &entry, std::int64_t value) { return entry.phaseNs < value; }) -
+        wheel.begin());
+    if (cursor == wheel.size()) {
+      cursor = 0;
+      turnStartNs += intervalNs;
+    }
+  }
+
+  std::int64_t nextDueNs() const {
+    if (wheel.empty())
+      return INT64_MAX;
+    return turnStartNs + wheel[cursor].phaseNs;
   }
 
   void applyTargets(std::vector<EngineTarget> wanted, std::int64_t now) {
     std::unordered_map<std::string, std::size_t> wantedIndex;
     for (std::size_t i = 0; i < wanted.size(); ++i)
       wantedIndex[wanted[i].graph] = i;
-    /* Stop what is no longer wanted; re-target what changed (same slot, same schedule). */
+    /* Stop what is no longer wanted; re-target what changed (same slot, so the same phase). */
     for (std::size_t slot = 0; slot < slots.size(); ++slot) {
-      if (!slots[slot])
+      if (!slots[slot].active)
         continue;
-      auto found = wantedIndex.find(slots[slot]->spec.graph);
+      auto found = wantedIndex.find(slots[slot].spec.graph);
       if (found == wantedIndex.end()) {
         stopTarget(slot);
         continue;
       }
       EngineTarget &spec = wanted[found->second];
-      if (!slots[slot]->spec.sameProbe(spec)) {
-        const std::int64_t keep = slots[slot]->nextSendNs;
-        slotByToken.erase(slots[slot]->token);
-        startTarget(slot, std::move(spec), now, keep);
-      } else {
-        slots[slot]->spec.unresolvedReason = spec.unresolvedReason;
-      }
+      if (!slots[slot].spec.sameProbe(spec))
+        startTarget(slot, std::move(spec)); /* new token: its echoes in flight are forgotten */
+      else
+        slots[slot].spec.unresolvedReason = spec.unresolvedReason;
       wantedIndex.erase(found);
     }
     /* Start the new ones, lowest free slots first so phases stay spread. */
     std::sort(freeSlots.begin(), freeSlots.end(), std::greater<std::size_t>());
     for (EngineTarget &spec : wanted) {
-      if (wantedIndex.count(spec.graph) == 0)
+      if (wantedIndex.erase(spec.graph) == 0)
         continue;
-      wantedIndex.erase(spec.graph);
       std::size_t slot;
       if (!freeSlots.empty()) {
         slot = freeSlots.back();
         freeSlots.pop_back();
-      } else {
+      } else if (slots.size() < kMaxSlots) {
         slot = slots.size();
         slots.emplace_back();
+      } else {
+        notice("error: more than " + std::to_string(kMaxSlots) + " targets; " + spec.graph + " not pinged");
+        continue;
       }
-      startTarget(slot, std::move(spec), now, std::nullopt);
+      startTarget(slot, std::move(spec));
     }
+    rebuildWheel(now);
     std::lock_guard<std::mutex> lock(mutex);
     activeTargets = slotByGraph.size();
   }
@@ -222,21 +252,17 @@ struct PingEngine::Impl {
     localResults.push_back(EchoResult{state.spec.graph, sentRealNs, rttMs});
   }
 
-  void sendEcho(TargetState &state, std::size_t slot, std::int64_t now) {
+  void sendEcho(TargetState &state, std::int64_t now) {
     const std::uint16_t sequence = state.nextSequence++;
     std::int64_t sentRealNs = 0;
     std::string why;
-    int err = 0;
-    IcmpSocket *socket = nullptr;
     if (state.spec.address.length == 0) {
       why = state.spec.unresolvedReason.empty() ? "host name not resolved" : state.spec.unresolvedReason;
-    } else {
-      socket = socketFor(state.spec.address.family(), markForTable(state.spec.table), why);
-      if (socket) {
-        err = socket->send(state.spec.address, sequence, state.token, state.spec.size, sentRealNs);
-        if (err != 0)
-          why = "sending to " + state.spec.address.text() + ": " + errnoText(err);
-      }
+    } else if (state.socket ||
+               (state.socket = socketFor(state.spec.address.family(), markForTable(state.spec.table), why))) {
+      const int err = state.socket->send(state.spec.address, sequence, state.token, state.spec.size, sentRealNs);
+      if (err != 0)
+        why = "sending to " + state.spec.address.text() + ": " + errnoText(err);
     }
     if (!why.empty()) {
       /* An echo that cannot leave is a failed poll, as on a line that is down. */
@@ -250,30 +276,29 @@ struct PingEngine::Impl {
     }
     ++localStats.sent;
     InFlight &entry = state.ring[sequence % kRing];
-    if (entry.waiting) { /* only when Timeout is longer than the ring allows; counted as lost */
+    if (entry.waiting) { /* cannot happen while Timeout fits the ring; counted as lost all the same */
       ++localStats.lost;
       emit(state, entry.sentRealNs, std::nan(""));
     }
-    entry = InFlight{true, sequence, sentRealNs, now};
-    deadlines.push_back(Deadline{now + timeoutNs, slot, state.generation, sequence});
+    entry = InFlight{sentRealNs, now, sequence, true};
+    deadlines.push_back(Deadline{now + timeoutNs, state.token, sequence});
   }
 
   void sendDue(std::int64_t now) {
-    while (!schedule.empty() && schedule.top().at <= now + options.batchNs) {
-      const Due due = schedule.top();
-      schedule.pop();
-      if (due.slot >= slots.size() || !slots[due.slot] || slots[due.slot]->generation != due.generation)
-        continue; /* stopped or re-targeted since */
-      TargetState &state = *slots[due.slot];
-      sendEcho(state, due.slot, now);
-      state.nextSendNs += intervalNs;
-      if (state.nextSendNs < now - intervalNs) {
-        /* The engine was held up (machine suspended, thread starved): skip rather than burst. */
-        const std::int64_t behind = (now - state.nextSendNs) / intervalNs;
-        localStats.skippedEchoes += static_cast<std::uint64_t>(behind);
-        state.nextSendNs += behind * intervalNs;
+    if (wheel.empty())
+      return;
+    if (now - nextDueNs() > intervalNs) {
+      /* The engine was held up (machine suspended, thread starved): skip to now rather than burst. */
+      const std::int64_t turns = (now - nextDueNs()) / intervalNs;
+      localStats.skippedEchoes += static_cast<std::uint64_t>(turns) * wheel.size();
+      placeCursor(now);
+    }
+    while (nextDueNs() <= now + options.batchNs) {
+      sendEcho(slots[wheel[cursor].slot], now);
+      if (++cursor == wheel.size()) {
+        cursor = 0;
+        turnStartNs += intervalNs;
       }
-      schedule.push(Due{state.nextSendNs, due.slot, state.generation});
     }
   }
 
@@ -281,23 +306,23 @@ struct PingEngine::Impl {
     while (!deadlines.empty() && deadlines.front().at <= now) {
       const Deadline d = deadlines.front();
       deadlines.pop_front();
-      if (d.slot >= slots.size() || !slots[d.slot] || slots[d.slot]->generation != d.generation)
-        continue;
-      TargetState &state = *slots[d.slot];
-      InFlight &entry = state.ring[d.sequence % kRing];
+      TargetState *state = byToken(d.token);
+      if (!state)
+        continue; /* stopped or re-targeted since */
+      InFlight &entry = state->ring[d.sequence % kRing];
       if (!entry.waiting || entry.sequence != d.sequence)
         continue;
       entry.waiting = false;
       ++localStats.lost;
-      emit(state, entry.sentRealNs, std::nan(""));
+      emit(*state, entry.sentRealNs, std::nan(""));
     }
   }
 
   void onReply(const ReceivedEcho &echo, std::int64_t readMonoNs) {
-    auto found = slotByToken.find(echo.fields.token);
-    if (found == slotByToken.end())
+    TargetState *found = byToken(echo.fields.token);
+    if (!found)
       return; /* a stopped target's echo, or not ours */
-    TargetState &state = *slots[found->second];
+    TargetState &state = *found;
     if (!echo.from.sameHost(state.spec.address))
       return;
     InFlight &entry = state.ring[echo.fields.sequence % kRing];
@@ -335,7 +360,7 @@ struct PingEngine::Impl {
   }
 
   void run() {
-    epochNs = monotonicNs();
+    turnStartNs = monotonicNs();
     std::vector<pollfd> fds;
     std::vector<IcmpSocket *> fdSockets;
     while (!stopping.load()) {
@@ -351,17 +376,15 @@ struct PingEngine::Impl {
       expire(now);
       publish();
 
-      fds.clear();
-      fdSockets.clear();
-      fds.push_back(pollfd{wakeFd, POLLIN, 0});
-      fdSockets.push_back(nullptr);
-      for (auto &entry : sockets) {
-        fds.push_back(pollfd{entry.second->fd(), POLLIN, 0});
-        fdSockets.push_back(entry.second.get());
+      if (fds.size() != sockets.size() + 1) {
+        fds.assign(1, pollfd{wakeFd, POLLIN, 0});
+        fdSockets.assign(1, nullptr);
+        for (auto &entry : sockets) {
+          fds.push_back(pollfd{entry.second->fd(), POLLIN, 0});
+          fdSockets.push_back(entry.second.get());
+        }
       }
-      std::int64_t wakeAt = now + 1000000000;
-      if (!schedule.empty())
-        wakeAt = std::min(wakeAt, schedule.top().at);
+      std::int64_t wakeAt = std::min(now + 1000000000, nextDueNs());
       if (!deadlines.empty())
         wakeAt = std::min(wakeAt, deadlines.front().at);
       const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now);

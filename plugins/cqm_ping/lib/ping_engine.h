@@ -37,6 +37,9 @@ struct EngineTarget {
   }
 };
 
+/* Timeout may be at most this many Intervals (echoes in flight per target are kept in a small ring). */
+constexpr double kMaxTimeoutIntervals = 6;
+
 struct EngineOptions {
   double intervalSeconds = 1.0;
   double timeoutSeconds = 2.0;
@@ -44,7 +47,7 @@ struct EngineOptions {
   std::string device;
   std::optional<SocketAddress> source4, source6;
   /* Echoes due within this much of each other are sent in one wake-up (fewer wake-ups at 10,000 targets). */
-  std::int64_t batchNs = 500000;
+  std::int64_t batchNs = 1000000;
   /* Results waiting for the caller beyond this are dropped (counted). */
   std::size_t maxQueuedResults = 4000000;
 };
