@@ -59,7 +59,7 @@ def icmp_out_echos():
 
 
 def cqm_ping_config(hosts, interval=1.0):
-    lines = ["LoadPlugin cqm_ping", "<Plugin cqm_ping>", "  Interval %g" % interval, "  Timeout 0.9",
+    lines = ["LoadPlugin cqm_ping", "<Plugin cqm_ping>", "  Interval %g" % interval, "  Timeout %g" % min(0.9, 5 * interval),
              "  MaxTargets %d" % max(len(hosts), 1)]
     for i, host in enumerate(hosts):
         lines += ['  <Target "t%d">' % i, '    Host "%s"' % host, "  </Target>"]
