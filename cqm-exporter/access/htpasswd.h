@@ -52,6 +52,13 @@ public:
   /* The user's stored hash, after re-reading the file if it changed. */
   std::optional<std::string> storedHashOf(std::string_view user);
 
+  /*
+   * Some user's stored hash (none when no user): checking a password for an
+   * unknown user against it takes as long as for a known one, so response
+   * times do not tell which user names exist.
+   */
+  std::optional<std::string> anyStoredHash();
+
   std::size_t userCount();
   /* Successful reads so far, the first included (tests watch reloads). */
   std::uint64_t loads() const;
@@ -76,6 +83,7 @@ private:
   Users users_;
   std::optional<FileIdentity> identity_; /* none: the file is missing now */
   std::uint64_t loads_ = 0;
+  std::string lastProblem_; /* the last read error warned about */
 };
 
 } // namespace fbcqm::exporter::access

@@ -49,6 +49,7 @@ private:
     std::size_t operator()(const IpAddress &a) const;
   };
   static IpAddress keyOf(const IpAddress &address);
+  void evictOne(std::int64_t now); /* with mutex_ held, table not empty */
 
   RateLimitSettings settings_;
   mutable std::mutex mutex_;

@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <list>
@@ -58,16 +59,17 @@ public:
   /* crypt_r calls so far (tests check the cache). */
   std::uint64_t passwordChecks() const { return passwordChecks_.load(); }
   LoginRateLimiter &rateLimiter() { return limiter_; }
+  std::size_t cachedLogins();
 
 private:
   struct CachedLogin {
-    std::string user;
-    std::string storedHash;
+    std::string storedHash; /* the user's at the time: a new password misses */
     std::int64_t expires = 0;
     std::list<std::string>::iterator position;
   };
-  bool cached(const std::string &key, const std::string &user, const std::string &storedHash, std::int64_t now);
-  void remember(const std::string &key, const std::string &user, const std::string &storedHash, std::int64_t now);
+  /* key: SHA-256 of the whole header, which names the user, so the user is not stored again. */
+  bool cached(const std::string &key, const std::string &storedHash, std::int64_t now);
+  void remember(const std::string &key, const std::string &storedHash, std::int64_t now);
 
   std::unique_ptr<HtpasswdFile> file_;
   LoginSettings settings_;
