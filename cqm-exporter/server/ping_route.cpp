@@ -26,8 +26,8 @@ Route makePingRoute(const access::AccessPolicy &policy, PingControlOptions optio
                     std::function<std::int64_t()> clock) {
   /* Requests run on several connection threads; the record's own lock also guards other processes. */
   auto serial = std::make_shared<std::mutex>();
-  return [&policy, options = std::move(options), clock = std::move(clock),
-          serial](const http::ServerRequest &request, RequestNote &note) {
+  return [&policy, options = std::move(options), clock = std::move(clock), serial](const http::ServerRequest &request,
+                                                                                   RequestNote &note) {
     if (request.method != "GET" && request.method != "POST") {
       http::ServerReply reply = textReply(405, "use GET or POST");
       reply.headers.emplace_back("Allow", "GET, POST");
@@ -45,9 +45,8 @@ Route makePingRoute(const access::AccessPolicy &policy, PingControlOptions optio
       return reply;
     }
     const std::size_t question = request.rawTarget.find('?');
-    const std::string_view query = question == std::string::npos
-                                       ? std::string_view()
-                                       : std::string_view(request.rawTarget).substr(question + 1);
+    const std::string_view query =
+        question == std::string::npos ? std::string_view() : std::string_view(request.rawTarget).substr(question + 1);
     std::string_view body;
     if (request.method == "POST" && !request.body.empty()) {
       if (!isFormContentType(request.header("Content-Type")))

@@ -25,7 +25,8 @@ constexpr std::size_t kRing = 8;
 static_assert(kRing >= kMaxTimeoutIntervals + 2, "the in-flight ring must cover Timeout");
 /* A reply whose kernel (wall-clock) RTT and monotonic RTT differ by more than this means the clock was stepped. */
 constexpr std::int64_t kClockStepNs = 5000000;
-/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come and go. */
+/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come
+ * and go. */
 constexpr double kGoldenFraction = 0.6180339887498949;
 /* The token is slot << kGenerationBits | generation: a reply finds its target without a hash lookup. */
 constexpr unsigned kGenerationBits = 12;
@@ -46,8 +47,8 @@ struct InFlight {
 struct TargetState {
   bool active = false;
   std::uint16_t nextSequence = 0;
-  std::uint32_t token = 0;       /* changes on every (re)start: stale deadlines and replies are recognised by it */
-  IcmpSocket *socket = nullptr;  /* resolved once per (re)start, not per echo */
+  std::uint32_t token = 0;      /* changes on every (re)start: stale deadlines and replies are recognised by it */
+  IcmpSocket *socket = nullptr; /* resolved once per (re)start, not per echo */
   std::array<InFlight, kRing> ring{};
   EngineTarget spec;
   std::int64_t phaseNs = 0; /* send offset within each interval */

@@ -20,7 +20,8 @@ std::vector<std::string> checkSettings(const PluginSettings &s) {
   if (!(s.timeoutSeconds > 0 && s.timeoutSeconds <= kMaxTimeout))
     problems.push_back("Timeout must be above 0 and at most 4 seconds (a later answer would miss its CQM sample)");
   else if (s.timeoutSeconds > kMaxTimeoutIntervals * s.intervalSeconds)
-    problems.push_back("Timeout must be at most " + std::to_string(static_cast<int>(kMaxTimeoutIntervals)) + " Intervals");
+    problems.push_back("Timeout must be at most " + std::to_string(static_cast<int>(kMaxTimeoutIntervals)) +
+                       " Intervals");
   if (s.ttl < 0 || s.ttl > 255)
     problems.push_back("TTL must be 1 .. 255");
   std::set<int> families;
