@@ -4,6 +4,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "server/access_reply.h"
+
 namespace fbcqm::exporter {
 
 namespace {
@@ -36,14 +38,8 @@ Route makePingRoute(const access::AccessPolicy &policy, PingControlOptions optio
     const access::AccessDecision decision =
         policy.decideLoginOnly(request.peerAddress, request.header("Authorization"), clock());
     note.user = decision.user;
-    if (!decision.allowed) {
-      http::ServerReply reply = textReply(decision.status, decision.text);
-      if (decision.challenge)
-        reply.headers.emplace_back("WWW-Authenticate", std::string(access::kBasicChallenge));
-      if (decision.retryAfterSeconds > 0)
-        reply.headers.emplace_back("Retry-After", std::to_string(decision.retryAfterSeconds));
-      return reply;
-    }
+    if (!decision.allowed)
+      return refusalReply(decision);
     const std::size_t question = request.rawTarget.find('?');
     const std::string_view query =
         question == std::string::npos ? std::string_view() : std::string_view(request.rawTarget).substr(question + 1);
