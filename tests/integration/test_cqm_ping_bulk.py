@@ -77,7 +77,7 @@ class BulkListTest(unittest.TestCase):
 
     def test_list_changes_between_fetches(self):
         self.server.body = b"# targets\na,127.0.0.1\nb,::1\nnot a target line\n"
-        options = "\n".join(XX "%s"' % self.server.url,
+        options = "\n".join(["  Interval 0.1", "  Timeout 0.5", '  PingURL "%s"' % self.server.url,
                              "  PingUpdate 1"])
         daemon = cqm_ping_daemon("cqm-ping-bulk", os.path.join(self.tmp, "store"), options, write_cqm=False)
         try:
