@@ -48,12 +48,24 @@ struct CqmService::Context {
   const cqm::StoreReader &reader;
   cqm::SampleRange range;
   std::int64_t now;
+  bool trusted; /* trusted address or logged in: first in the worker queue */
 };
+
+std::optional<http::ServerReply> CqmService::admit(const Context &context, WorkGate::Permit &permit) {
+  WorkGate::Refusal refusal = WorkGate::Refusal::None;
+  permit = gate_.enter(context.trusted ? Priority::Trusted : Priority::Untrusted, &refusal);
+  if (permit)
+    return std::nullopt;
+  http::ServerReply reply =
+      textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
+  reply.headers.emplace_back("Retry-After", "1");
+  return reply;
+}
 
 CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,
                        WorkGate &gate, Clock clock)
     : reader_(std::move(reader)), settings_(std::move(settings)), policy_(policy), gate_(gate),
-      clock_(std::move(clock)), listCache_(settings_.scores), responseCache_(settings_.cacheBytes) {}
+      clock_(std::move(clock)), listCache_(reader_, settings_.scores), responseCache_(settings_.cacheBytes) {}
 
 http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNote &note) {
   if (http.method != "GET" && http.method != "HEAD") {
@@ -77,15 +89,6 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   if (!decision.allowed)
     return refusalReply(decision);
 
-  WorkGate::Refusal refusal = WorkGate::Refusal::None;
-  WorkGate::Permit permit = gate_.enter(decision.priority() ? Priority::Trusted : Priority::Untrusted, &refusal);
-  if (!permit) {
-    http::ServerReply reply =
-        textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
-    reply.headers.emplace_back("Retry-After", "1");
-    return reply;
-  }
-
   auto range = samplesOfRequest(request, now);
   if (!range)
     return textReply(range.error().status, range.error().text);
@@ -97,10 +100,15 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   if (request.kind() != RequestKind::Graph && !cqm::StoreReader::open(reader_.dir()))
     return textReply(503, "CQM store unavailable");
 
-  const Context context{http, request, reader_, range.value(), now};
+  const Context context{http, request, reader_, range.value(), now, decision.priority()};
+  if (request.kind() == RequestKind::Graph)
+    return answerGraph(context);
+  WorkGate::Permit permit;
+  if (auto busy = admit(context, permit))
+    return *busy;
   switch (request.kind()) {
   case RequestKind::Graph:
-    return answerGraph(context);
+    break;
   case RequestKind::AllGraphs:
     return answerAllGraphs(context, std::move(permit));
   case RequestKind::List:
@@ -111,18 +119,21 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   return textReply(500, "unhandled request kind");
 }
 
-std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info) {
+std::string CqmService::cacheKey(const Context &context, const cqm::GraphInfo &info) {
   const CqmRequest &request = context.request;
-  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   std::string key = request.name;
-  for (const std::int64_t part : {static_cast<std::int64_t>(format), context.range.first, context.range.end,
+  for (const std::int64_t part : {static_cast<std::int64_t>(*request.extension), context.range.first, context.range.end,
                                   info.lastIndex, info.lastUpdateUnix}) {
     key.push_back('/');
     key += std::to_string(part);
   }
-  if (auto cached = responseCache_.find(key))
-    return cached;
+  return key;
+}
 
+std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info,
+                                                           const std::string &key) {
+  const CqmRequest &request = context.request;
+  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   auto samples = context.reader.read(request.name, context.range);
   if (!samples)
     return nullptr;
@@ -156,6 +167,9 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
     return storeErrorReply(info.error());
 
   if (isImage(*request.extension)) {
+    WorkGate::Permit permit;
+    if (auto busy = admit(context, permit))
+      return *busy;
     auto samples = context.reader.read(request.name, context.range);
     if (!samples)
       return storeErrorReply(samples.error());
@@ -163,9 +177,17 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
         ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
   }
 
-  const auto answer = formatData(context, info.value());
-  if (!answer)
-    return textReply(503, "CQM store unavailable");
+  /* A cached answer costs a copy-free send: only producing one takes a worker. */
+  const std::string key = cacheKey(context, info.value());
+  std::shared_ptr<const CachedAnswer> answer = responseCache_.find(key);
+  if (!answer) {
+    WorkGate::Permit permit;
+    if (auto busy = admit(context, permit))
+      return *busy;
+    answer = formatData(context, info.value(), key);
+    if (!answer)
+      return textReply(503, "CQM store unavailable");
+  }
   http::ServerReply reply;
   if (answer->lastModified) {
     reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
@@ -176,7 +198,7 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
     }
   }
   reply.contentType = answer->contentType;
-  reply.body = answer->body;
+  reply.sharedBody = std::shared_ptr<const std::string>(answer, &answer->body);
   return reply;
 }
 
@@ -238,7 +260,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
     return renderImage(
         ImageJob{context.request, nullptr, kNoSamples, context.range, settings_.systemName, context.now});
   }
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   const GraphList &graphs = *list.value();
@@ -254,7 +276,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
 }
 
 http::ServerReply CqmService::answerIndex(const Context &context) {
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   std::vector<std::string> names;
