@@ -47,6 +47,8 @@ public:
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
+  /* Starts computing the graph list in the background (at start-up, so the first list request need not wait). */
+  void warmUp(std::int64_t now) { listCache_.refresh(cqm::sampleIndex(now) - 1); }
   const ResponseCache &responseCache() const { return responseCache_; }
 
 private:
@@ -57,9 +59,10 @@ private:
   http::ServerReply answerIndex(const Context &context);
   /* Waits for a worker; the 503 answer when none is given. */
   std::optional<http::ServerReply> admit(const Context &context, WorkGate::Permit &permit);
-  static std::string cacheKey(const Context &context, const cqm::GraphInfo &info);
+  static std::string cacheKey(const Context &context);
+  static std::string graphState(const cqm::GraphInfo &info);
   std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info,
-                                                 const std::string &key);
+                                                 const std::string &key, ResponseCache::Clock::time_point now);
 
   const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;
