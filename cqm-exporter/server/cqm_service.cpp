@@ -101,37 +101,37 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
     return textReply(503, "CQM store unavailable");
 
   const Context context{http, request, reader_, range.value(), now, decision.priority()};
+  /* A graph takes a worker only when its answer must be made (answerGraph); the others always do. */
   if (request.kind() == RequestKind::Graph)
     return answerGraph(context);
   WorkGate::Permit permit;
   if (auto busy = admit(context, permit))
     return *busy;
-  switch (request.kind()) {
-  case RequestKind::Graph:
-    break;
-  case RequestKind::AllGraphs:
+  if (request.kind() == RequestKind::AllGraphs)
     return answerAllGraphs(context, std::move(permit));
-  case RequestKind::List:
+  if (request.kind() == RequestKind::List)
     return answerList(context);
-  case RequestKind::DirectoryIndex:
-    return answerIndex(context);
-  }
-  return textReply(500, "unhandled request kind");
+  return answerIndex(context);
 }
 
-std::string CqmService::cacheKey(const Context &context, const cqm::GraphInfo &info) {
+std::string CqmService::cacheKey(const Context &context) {
   const CqmRequest &request = context.request;
   std::string key = request.name;
-  for (const std::int64_t part : {static_cast<std::int64_t>(*request.extension), context.range.first, context.range.end,
-                                  info.lastIndex, info.lastUpdateUnix}) {
+  for (const std::int64_t part :
+       {static_cast<std::int64_t>(*request.extension), context.range.first, context.range.end}) {
     key.push_back('/');
     key += std::to_string(part);
   }
   return key;
 }
 
+std::string CqmService::graphState(const cqm::GraphInfo &info) {
+  return std::to_string(info.lastIndex) + "/" + std::to_string(info.lastUpdateUnix);
+}
+
 std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info,
-                                                           const std::string &key) {
+                                                           const std::string &key,
+                                                           ResponseCache::Clock::time_point now) {
   const CqmRequest &request = context.request;
   const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   auto samples = context.reader.read(request.name, context.range);
@@ -156,38 +156,45 @@ std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &contex
   }
   /* Writes are stamped in whole seconds: only a graph quiet for 2 s is sure to change key on its next write. */
   if (context.now - info.lastUpdateUnix >= 2)
-    responseCache_.insert(key, answer);
+    responseCache_.insert(key, graphState(info), answer, now);
   return answer;
 }
 
 http::ServerReply CqmService::answerGraph(const Context &context) {
   const CqmRequest &request = context.request;
-  auto info = context.reader.info(request.name);
-  if (!info)
-    return storeErrorReply(info.error());
-
-  if (isImage(*request.extension)) {
-    WorkGate::Permit permit;
-    if (auto busy = admit(context, permit))
-      return *busy;
-    auto samples = context.reader.read(request.name, context.range);
-    if (!samples)
-      return storeErrorReply(samples.error());
-    return renderImage(
-        ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+  const auto checkedAt = ResponseCache::Clock::now();
+  std::shared_ptr<const CachedAnswer> answer;
+  std::string key;
+  if (!isImage(*request.extension)) {
+    key = cacheKey(context);
+    answer = responseCache_.findRecent(key, checkedAt);
   }
-
-  /* A cached answer costs a copy-free send: only producing one takes a worker. */
-  const std::string key = cacheKey(context, info.value());
-  std::shared_ptr<const CachedAnswer> answer = responseCache_.find(key);
   if (!answer) {
-    WorkGate::Permit permit;
-    if (auto busy = admit(context, permit))
-      return *busy;
-    answer = formatData(context, info.value(), key);
-    if (!answer)
-      return textReply(503, "CQM store unavailable");
+    auto info = context.reader.info(request.name);
+    if (!info)
+      return storeErrorReply(info.error());
+    if (isImage(*request.extension)) {
+      WorkGate::Permit permit;
+      if (auto busy = admit(context, permit))
+        return *busy;
+      auto samples = context.reader.read(request.name, context.range);
+      if (!samples)
+        return storeErrorReply(samples.error());
+      return renderImage(
+          ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+    }
+    /* A cached answer costs a copy-free send: only making one takes a worker. */
+    answer = responseCache_.findState(key, graphState(info.value()), checkedAt);
+    if (!answer) {
+      WorkGate::Permit permit;
+      if (auto busy = admit(context, permit))
+        return *busy;
+      answer = formatData(context, info.value(), key, checkedAt);
+      if (!answer)
+        return textReply(503, "CQM store unavailable");
+    }
   }
+
   http::ServerReply reply;
   if (answer->lastModified) {
     reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));

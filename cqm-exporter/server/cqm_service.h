@@ -59,9 +59,10 @@ private:
   http::ServerReply answerIndex(const Context &context);
   /* Waits for a worker; the 503 answer when none is given. */
   std::optional<http::ServerReply> admit(const Context &context, WorkGate::Permit &permit);
-  static std::string cacheKey(const Context &context, const cqm::GraphInfo &info);
+  static std::string cacheKey(const Context &context);
+  static std::string graphState(const cqm::GraphInfo &info);
   std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info,
-                                                 const std::string &key);
+                                                 const std::string &key, ResponseCache::Clock::time_point now);
 
   const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;
