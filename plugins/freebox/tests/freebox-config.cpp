@@ -337,7 +337,7 @@ std::vector<std::string> fingerprints(const std::string &pem) {
 } // namespace
 
 TEST_CASE("the built-in roots are the published Freebox and Iliadbox root CAs", "[tls]") {
-  /* Fingerprints as published (research notes, section 3), not computed from our own files. */
+  /* Fingerprints as published (by Free, for the Freebox and Iliadbox roots), not computed from our own files. */
   CHECK(fingerprints(freeboxRootCasPem()) ==
         std::vector<std::string>{
             "23:CF:B7:26:36:BE:66:5D:BB:F2:FE:3E:05:27:90:47:71:A8:DF:F1:BA:CE:46:1D:8B:D6:9F:34:81:2C:24:44",
