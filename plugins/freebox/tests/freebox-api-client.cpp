@@ -39,6 +39,18 @@ void serveSample(FakeBox &box, const std::string &path, const std::string &name)
     box.serve(path, sampleText(name));
 }
 
+BoxSettings pollerSettings(const FakeBox &box, GroupSet groups) {
+  BoxSettings settings;
+  settings.name = "unit";
+  settings.rootUrl = box.url();
+  settings.appId = FakeBox::kAppId;
+  settings.appToken = FakeBox::kAppToken;
+  settings.http = quickOptions();
+  settings.groups = groups;
+  settings.timeoutSeconds = 5;
+  return settings;
+}
+
 } // namespace
 
 TEST_CASE("the session password is HMAC-SHA1(app token, challenge) in lower-case hex", "[api]") {
@@ -131,15 +143,7 @@ TEST_CASE("a full poll of every group from the samples", "[poller]") {
   serveSample(box, "lan/browser/pub/", "error_lan_browser_bridge_mode_nodev.json");
   serveSample(box, "storage/disk/", "storage_disk_raid_ha_fixture.json");
 
-  BoxSettings settings;
-  settings.name = "unit";
-  settings.rootUrl = box.url();
-  settings.appId = FakeBox::kAppId;
-  settings.appToken = FakeBox::kAppToken;
-  settings.http = quickOptions();
-  settings.groups = GroupSet::all();
-  settings.timeoutSeconds = 5;
-  BoxPoller poller(settings);
+  BoxPoller poller(pollerSettings(box, GroupSet::all()));
   const PollOutcome outcome = poller.poll();
 
   REQUIRE_FALSE(outcome.boxError);
@@ -181,19 +185,14 @@ TEST_CASE("groups with an interval are read only when it has passed", "[poller]"
   for (int port = 1; port <= 4; ++port)
     serveSample(box, "switch/port/" + std::to_string(port) + "/stats", "switch_port_stats_doc_v8.json");
 
-  BoxSettings settings;
-  settings.name = "unit";
-  settings.rootUrl = box.url();
-  settings.appId = FakeBox::kAppId;
-  settings.appToken = FakeBox::kAppToken;
-  settings.http = quickOptions();
+  GroupSet groups;
   for (Group group : {Group::Connection, Group::Line, Group::System, Group::Switch, Group::Ports})
-    settings.groups.add(group);
+    groups.add(group);
+  BoxSettings settings = pollerSettings(box, groups);
   settings.intervalSeconds = 10;
   settings.groupIntervals[static_cast<std::size_t>(Group::System)] = 60;
   settings.groupIntervals[static_cast<std::size_t>(Group::Switch)] = 60;
   settings.groupIntervals[static_cast<std::size_t>(Group::Line)] = 60;
-  settings.timeoutSeconds = 5;
   BoxPoller poller(settings);
   const auto t0 = ApiClient::Clock::now();
   auto at = [&](int seconds) { return poller.pollAt(t0 + std::chrono::seconds(seconds)); };
