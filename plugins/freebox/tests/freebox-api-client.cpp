@@ -240,18 +240,10 @@ TEST_CASE("poller: groups fail alone; the time budget and a dead box end the pol
   box.answer("system/", 200, "{\"success\":true,\"result\":{\"uptime_val\":");
   serveSample(box, "switch/status/", "switch_status_doc_v8.json");
 
-  BoxSettings settings;
-  settings.name = "unit";
-  settings.rootUrl = box.url();
-  settings.appId = FakeBox::kAppId;
-  settings.appToken = FakeBox::kAppToken;
-  settings.http = quickOptions();
-  settings.groups = GroupSet();
-  settings.groups.add(Group::Connection);
-  settings.groups.add(Group::Line);
-  settings.groups.add(Group::System);
-  settings.groups.add(Group::Switch);
-  settings.timeoutSeconds = 5;
+  GroupSet groups;
+  for (Group group : {Group::Connection, Group::Line, Group::System, Group::Switch})
+    groups.add(group);
+  BoxSettings settings = pollerSettings(box, groups);
 
   SECTION("an HTTP 500 and a truncated answer cost only their groups") {
     BoxPoller poller(settings);
