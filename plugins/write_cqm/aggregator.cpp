@@ -152,7 +152,7 @@ void Aggregator::finalName(std::string_view rawName, std::string &out) {
 }
 
 std::size_t Aggregator::ingest(const ValueList &values, double now, std::string *problem) {
-  ++valueLists_;
+  ++counters_.valueLists;
   thread_local std::vector<std::string_view> names;
   names.clear();
   for (const DataSourceValue &v : values.values)
@@ -179,7 +179,7 @@ std::size_t Aggregator::ingest(const ValueList &values, double now, std::string 
       },
       problem);
   const std::size_t used = context.used;
-  mappedValues_ += used;
+  counters_.mappedValues += used;
   return used;
 }
 
@@ -187,13 +187,13 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   const double t = values.time;
   const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
   if (t > now + std::max<double>(2 * interval, cqm::kSampleSeconds)) {
-    ++futureValues_;
+    ++counters_.futureValues;
     return;
   }
   thread_local std::string name;
   finalName(target.rawName, name);
   if (name.empty()) {
-    ++unnamed_;
+    ++counters_.unnamed;
     return;
   }
   const DataSourceValue &value = values.values[target.dataSourceIndex];
@@ -210,7 +210,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   } else if (!graph.collisionReported && graph.rawName != target.rawName) {
     /* Two sources silently sharing one graph would mix their values: say so, once per graph. */
     graph.collisionReported = true;
-    ++nameCollisions_;
+    ++counters_.nameCollisions;
     std::lock_guard<std::mutex> collisionLock(collisionMutex_);
     lastCollision_ =
         "\"" + graph.rawName + "\" and \"" + std::string(target.rawName) + "\" both give graph \"" + name + "\"";
@@ -258,7 +258,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
       if (!series.latencyIsAverage)
         c.kind = Contribution::Kind::FailedPoll;
     } else if (v < 0 || std::isinf(v)) {
-      ++invalidValues_;
+      ++counters_.invalidValues;
     } else if (series.latencyIsAverage) {
       c.kind = Contribution::Kind::LatencyAverage;
       c.latencyNs = toNanoseconds(v, options.latencyToNs);
@@ -274,7 +274,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
     if (std::isnan(v))
       break;
     if (v < 0 || std::isinf(v)) {
-      ++invalidValues_;
+      ++counters_.invalidValues;
       break;
     }
     c.kind = Contribution::Kind::Polls;
@@ -288,7 +288,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
       if (std::isnan(value.gauge))
         break;
       if (value.gauge < 0 || std::isinf(value.gauge)) {
-        ++invalidValues_;
+        ++counters_.invalidValues;
         break;
       }
       c.kind = Contribution::Kind::Amount;
@@ -324,7 +324,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
     }
     const double dt = t - series.previousTime;
     if (!(dt > 0)) {
-      ++outOfOrder_; /* keep the newer baseline; the next value's difference covers this interval too */
+      ++counters_.outOfOrder; /* keep the newer baseline; the next value's difference covers this interval too */
       break;
     }
     if (dt > maxCounterGap) {
@@ -335,7 +335,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
     if (value.type == DataSourceType::Derive) {
       const std::int64_t previous = static_cast<std::int64_t>(series.previousRaw);
       if (value.derive < previous) {
-        ++counterResets_;
+        ++counters_.counterResets;
         rebase();
         break;
       }
@@ -347,7 +347,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
       delta = static_cast<double>((std::uint64_t{1} << 32) - series.previousRaw + raw);
     } else {
       /* A 64-bit counter does not wrap in practice: it was reset. */
-      ++counterResets_;
+      ++counters_.counterResets;
       rebase();
       break;
     }
@@ -376,7 +376,7 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   if (it == graph.held.end() || it->accumulator.index() != index) {
     if (index <= graph.forgottenUpTo ||
         (graph.held.size() >= options_.maxOpenSamples && index < graph.held.front().accumulator.index())) {
-      ++lateValues_;
+      ++counters_.lateValues;
       return;
     }
     HeldSample fresh;
@@ -430,7 +430,7 @@ void Aggregator::queueFinished(Finished &&item) {
   }
   if (queue_.size() >= options_.maxQueuedSamples) {
     queue_.erase(queue_.begin());
-    ++droppedSamples_;
+    ++counters_.droppedSamples;
   }
   queue_.emplace(std::move(key), std::move(item));
 }
@@ -513,14 +513,14 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     const SinkResult result = sink.write(item.graph, item.kind, item.sample, error);
     if (result == SinkResult::Written) {
       ++outcome.written;
-      ++samplesWritten_;
+      ++counters_.samplesWritten;
     } else if (result == SinkResult::Rejected) {
       ++outcome.rejected;
-      ++rejectedSamples_;
+      ++counters_.rejectedSamples;
       outcome.lastRejection = item.graph + ": " + error;
     } else {
       ++outcome.failed;
-      ++writeFailures_;
+      ++counters_.writeFailures;
       outcome.lastError = item.graph + ": " + error;
       if (result == SinkResult::Unavailable)
         storeUnavailable = true;
@@ -536,23 +536,7 @@ PassOutcome Aggregator::writeDue(SampleSink &sink, double now) { return writePas
 
 PassOutcome Aggregator::writeAll(SampleSink &sink, double now) { return writePass(sink, now, true); }
 
-AggregatorStats Aggregator::stats() const {
-  AggregatorStats s;
-  s.valueLists = valueLists_;
-  s.mappedValues = mappedValues_;
-  s.lateValues = lateValues_;
-  s.outOfOrder = outOfOrder_;
-  s.counterResets = counterResets_;
-  s.invalidValues = invalidValues_;
-  s.unnamed = unnamed_;
-  s.futureValues = futureValues_;
-  s.nameCollisions = nameCollisions_;
-  s.samplesWritten = samplesWritten_;
-  s.writeFailures = writeFailures_;
-  s.droppedSamples = droppedSamples_;
-  s.rejectedSamples = rejectedSamples_;
-  return s;
-}
+AggregatorStats Aggregator::stats() const { return counters_.snapshot(); }
 
 std::string Aggregator::lastNameCollision() const {
   std::lock_guard<std::mutex> lock(collisionMutex_);
