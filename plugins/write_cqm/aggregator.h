@@ -39,30 +39,14 @@
 #include <utility>
 #include <vector>
 
+#include "contribution.h"
 #include "cqm/sample.h"
 #include "graph_rules.h"
 #include "identifier.h"
 #include "sample_accumulator.h"
+#include "value_list.h"
 
 namespace fbcqm::write_cqm {
-
-enum class DataSourceType : std::uint8_t { Gauge, Derive, Counter, Absolute };
-
-struct DataSourceValue {
-  std::string_view name;
-  DataSourceType type = DataSourceType::Gauge;
-  double gauge = 0;
-  std::int64_t derive = 0;
-  std::uint64_t counter = 0; /* COUNTER and ABSOLUTE */
-};
-
-/* One collectd value list, translated. Times in seconds of Unix time (fractions kept). */
-struct ValueList {
-  ValueIdentifier id;
-  double time = 0;
-  double interval = 0;
-  std::vector<DataSourceValue> values;
-};
 
 enum class SinkResult {
   Written,
@@ -174,6 +158,13 @@ private:
   };
 
   void feed(const Target &target, const ValueList &values, std::uint64_t identifierHash, double now);
+  /* The steps of feed(), in order. Called with the shard's mutex held. */
+  Graph &graphFor(Shard &shard, const std::string &name, std::uint64_t hash, std::string_view rawName, double now);
+  std::size_t seriesSlot(Graph &graph, const Target &target, std::uint64_t identifierHash);
+  void countIssue(Contribution::Issue issue);
+  /* The open sample `index` of graph, created if needed; nullptr when it is too late for it. */
+  HeldSample *placeSample(Graph &graph, const std::string &name, std::int64_t index);
+  static void addContribution(SampleAccumulator &accumulator, const Contribution &contribution, std::size_t slot);
   /* The graph name the rule gives rawName, into out (empty when nothing usable is left). */
   void finalName(std::string_view rawName, std::string &out);
   Shard &shardFor(std::uint64_t nameHash);
