@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "aggregator.h"
+#include "data_source_values.h"
 
 using namespace fbcqm::write_cqm;
+using namespace fbcqm::write_cqm::testing;
 using fbcqm::cqm::GraphKind;
 using fbcqm::cqm::Sample;
 
@@ -86,31 +88,6 @@ struct Values {
     return list;
   }
 };
-
-DataSourceValue gauge(double v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Gauge;
-  d.gauge = v;
-  return d;
-}
-DataSourceValue derive(std::int64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Derive;
-  d.derive = v;
-  return d;
-}
-DataSourceValue counter(std::uint64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Counter;
-  d.counter = v;
-  return d;
-}
-DataSourceValue absolute(std::uint64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Absolute;
-  d.counter = v;
-  return d;
-}
 
 RuleSet allAutomatic() {
   RuleSet rules;

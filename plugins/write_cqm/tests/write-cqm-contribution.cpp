@@ -13,8 +13,10 @@
 
 #include "aggregator.h"
 #include "contribution.h"
+#include "data_source_values.h"
 
 using namespace fbcqm::write_cqm;
+using namespace fbcqm::write_cqm::testing;
 using Kind = Contribution::Kind;
 using Issue = Contribution::Issue;
 
@@ -24,27 +26,6 @@ const GraphOptions kDefaults;
 
 SeriesRule rule(Role role, bool latencyIsAverage = false, const GraphOptions *options = &kDefaults) {
   return SeriesRule{role, latencyIsAverage, options};
-}
-
-DataSourceValue gauge(double v) {
-  DataSourceValue value;
-  value.type = DataSourceType::Gauge;
-  value.gauge = v;
-  return value;
-}
-
-DataSourceValue derive(std::int64_t v) {
-  DataSourceValue value;
-  value.type = DataSourceType::Derive;
-  value.derive = v;
-  return value;
-}
-
-DataSourceValue counter(std::uint64_t v, DataSourceType type = DataSourceType::Counter) {
-  DataSourceValue value;
-  value.type = type;
-  value.counter = v;
-  return value;
 }
 
 } // namespace
@@ -136,10 +117,10 @@ TEST_CASE("COUNTER traffic: a 32-bit wrap is counted, a 64-bit decrease is a res
 
 TEST_CASE("ABSOLUTE traffic: the amount read, over the time since the previous value", "[contribution]") {
   SeriesState state;
-  Contribution c = contributionOf(rule(Role::Rx), counter(500, DataSourceType::Absolute), 100, 10, state);
+  Contribution c = contributionOf(rule(Role::Rx), absolute(500), 100, 10, state);
   CHECK(c.amount == 500 * 8);
   CHECK(c.seconds == 10);
-  c = contributionOf(rule(Role::Rx), counter(500, DataSourceType::Absolute), 105, 10, state);
+  c = contributionOf(rule(Role::Rx), absolute(500), 105, 10, state);
   CHECK(c.seconds == 5);
 }
 
