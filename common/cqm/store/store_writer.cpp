@@ -450,10 +450,10 @@ fbcqm::Result<GraphInfo, StoreError> StoreWriter::resize(std::string_view graphN
   if (!isValidGraphName(graphName))
     return fbcqm::fail(makeError(StoreErrorKind::InvalidName, "invalid graph name " + quoted(graphName)));
   if (retentionSamples < kMinRetentionSamples || retentionSamples > kMaxRetentionSamples)
-    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
-                                 "retention of " + std::to_string(retentionSamples) + " samples is out of bounds (" +
-                                     std::to_string(kMinRetentionSamples) + " to " +
-                                     std::to_string(kMaxRetentionSamples) + ")"));
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument, "retention of " + std::to_string(retentionSamples) +
+                                                                      " samples is out of bounds (" +
+                                                                      std::to_string(kMinRetentionSamples) + " to " +
+                                                                      std::to_string(kMaxRetentionSamples) + ")"));
   Impl &impl = *impl_;
   if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
     return fbcqm::fail(inPlace.error());
