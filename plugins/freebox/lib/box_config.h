@@ -10,11 +10,15 @@
  *     VerifyPeer true
  *     Interval 10
  *     Timeout 5
- *     Collect "connection" "line" "system"   # default: every group
+ *     Collect "connection" "line"   # default: every group
+ *     <Collect "system" "lan">      # these groups every 300 s only
+ *       Interval 300
+ *     </Collect>
  *   </Box>
  */
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,7 @@ struct ConfigValue {
 struct ConfigOption {
   std::string key;
   std::vector<ConfigValue> values;
+  std::vector<ConfigOption> children = {}; /* the options of a block (only <Collect> takes some) */
 };
 
 struct BoxConfig {
@@ -52,7 +57,15 @@ struct BoxConfig {
   double intervalSeconds = 0; /* 0: collectd's interval */
   double timeoutSeconds = 0;  /* 0: derived from the interval */
   GroupSet collect = GroupSet::all();
+  GroupIntervals groupIntervals{}; /* from <Collect ...> Interval N </Collect>; 0: every poll */
 };
+
+/*
+ * A boolean as collectd's cf_util_get_boolean reads one: an unquoted boolean,
+ * or a string "true", "yes", "on", "false", "no" or "off" (any case). Anything
+ * else (numbers too) is not a boolean.
+ */
+std::optional<bool> collectdBoolean(const ConfigValue &value);
 
 /* A box name becomes a plugin instance and a callback name: 1-63 of [A-Za-z0-9_.-]. */
 bool validBoxName(std::string_view name);
@@ -69,6 +82,8 @@ struct BoxSettings {
   std::string appToken;
   http::ClientOptions http;
   GroupSet groups;
+  GroupIntervals groupIntervals{};
+  double intervalSeconds = 0; /* the box's poll interval */
   double timeoutSeconds = 0;
   /* Warnings to log (e.g. a credentials file readable by others). */
   std::vector<std::string> warnings;

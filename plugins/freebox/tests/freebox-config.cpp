@@ -25,7 +25,9 @@ using namespace fbcqm::freebox;
 
 namespace {
 
-ConfigOption option(const std::string &key, std::vector<ConfigValue> values) { return ConfigOption{key, values}; }
+ConfigOption option(const std::string &key, std::vector<ConfigValue> values, std::vector<ConfigOption> children = {}) {
+  return ConfigOption{key, values, children};
+}
 ConfigValue str(const std::string &s) { return ConfigValue::ofString(s); }
 ConfigValue num(double n) { return ConfigValue::ofNumber(n); }
 ConfigValue boolean(bool b) { return ConfigValue::ofBoolean(b); }
@@ -111,6 +113,53 @@ TEST_CASE("every option is read, keys case-insensitively", "[config]") {
   CHECK(settings->appToken == "secret-token");
 }
 
+TEST_CASE("booleans are read as collectd reads them: unquoted, or quoted true/yes/on/false/no/off", "[config]") {
+  struct Case {
+    ConfigValue value;
+    std::optional<bool> expected;
+  };
+  const Case cases[] = {
+      {boolean(true), true},        {boolean(false), false}, {str("true"), true},
+      {str("YES"), true},           {str("On"), true},       {str("false"), false},
+      {str("no"), false},           {str("OFF"), false},     {str("maybe"), std::nullopt},
+      {str("1"), std::nullopt},     {str(""), std::nullopt}, {num(1), std::nullopt},
+      {str(" true"), std::nullopt},
+  };
+  for (const Case &c : cases) {
+    INFO(c.value.string << " / " << c.value.number);
+    CHECK(collectdBoolean(c.value) == c.expected);
+    auto config = parseBoxConfig(
+        "a", {option("AppId", {str("x")}), option("AppToken", {str("y")}), option("VerifyPeer", {c.value})});
+    CHECK(config.ok() == c.expected.has_value());
+    if (config.ok())
+      CHECK(config.value().verifyPeer == *c.expected);
+  }
+}
+
+TEST_CASE("<Collect> blocks give groups their own interval", "[config]") {
+  const std::vector<ConfigOption> credentials = {option("AppId", {str("x")}), option("AppToken", {str("y")})};
+  auto with = [&](std::vector<ConfigOption> more) {
+    more.insert(more.begin(), credentials.begin(), credentials.end());
+    return parseBoxConfig("a", more);
+  };
+  auto config = with({option("Collect", {str("connection"), str("line")}),
+                      option("Collect", {str("system"), str("LAN")}, {option("Interval", {num(300)})})});
+  REQUIRE(config.ok());
+  CHECK(config.value().collect.describe() == "connection line system lan");
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::System)] == 300);
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::Lan)] == 300);
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::Connection)] == 0);
+  CHECK(describeGroups(config.value().collect, config.value().groupIntervals) ==
+        "connection line system(every 300 s) lan(every 300 s)");
+
+  CHECK(mentions(with({option("Collect", {str("system")}, {option("Interval", {num(-1)})})}).error(),
+                 "option Interval must be between 0 and 86400"));
+  CHECK(mentions(with({option("Collect", {str("system")}, {option("Every", {num(5)})})}).error(),
+                 "unknown option Every in <Collect> (only Interval)"));
+  CHECK(mentions(with({option("Timeout", {num(5)}, {option("Interval", {num(5)})})}).error(),
+                 "option Timeout does not take a block"));
+}
+
 TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
   std::vector<ConfigOption> options = {
       option("URL", {num(1)}),
@@ -118,7 +167,7 @@ TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
       option("AppToken", {str("has space secret")}),
       option("Interval", {num(-1)}),
       option("Timeout", {num(10000)}),
-      option("VerifyPeer", {str("yes")}),
+      option("VerifyPeer", {str("maybe")}),
       option("Collect", {str("system"), str("rrd")}),
       option("Colour", {str("blue")}),
   };
@@ -131,7 +180,7 @@ TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
   CHECK(mentions(errors, "option AppToken is not a valid app token"));
   CHECK(mentions(errors, "option Interval must be between 0 and 86400"));
   CHECK(mentions(errors, "option Timeout must be between 0 and 600"));
-  CHECK(mentions(errors, "option VerifyPeer needs exactly one boolean argument"));
+  CHECK(mentions(errors, "option VerifyPeer needs exactly one boolean argument (true, false, yes, no, on or off)"));
   CHECK(mentions(errors, "unknown group \"rrd\" (known: connection, line, lte"));
   CHECK(mentions(errors, "unknown option Colour"));
   CHECK_FALSE(mentions(errors, "secret"));
@@ -314,7 +363,7 @@ std::vector<std::string> fingerprints(const std::string &pem) {
 } // namespace
 
 TEST_CASE("the built-in roots are the published Freebox and Iliadbox root CAs", "[tls]") {
-  /* Fingerprints as published (research notes, section 3), not computed from our own files. */
+  /* Fingerprints as published (by Free, for the Freebox and Iliadbox roots), not computed from our own files. */
   CHECK(fingerprints(freeboxRootCasPem()) ==
         std::vector<std::string>{
             "23:CF:B7:26:36:BE:66:5D:BB:F2:FE:3E:05:27:90:47:71:A8:DF:F1:BA:CE:46:1D:8B:D6:9F:34:81:2C:24:44",
