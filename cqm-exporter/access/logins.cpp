@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "access/logins.h"
 
+#include <algorithm>
+
 #include "access/basic_auth.h"
 #include "crypto/digest.h"
 

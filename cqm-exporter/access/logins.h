@@ -13,7 +13,6 @@
  */
 #pragma once
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <list>

@@ -5,13 +5,17 @@
  * so the fuzzer spends its time past the prefix). Besides crashes and
  * sanitizer reports, it aborts when a parsed request breaks a promise the
  * server relies on: a safe graph name, a real date, hours in range, bounded
- * option values, a sample range of sane size.
+ * option values, a sample range of sane size. The same bytes also go to the
+ * other parsers that read what a client sends: the Basic Authorization
+ * header and the peer address / CIDR parser.
  */
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "access/basic_auth.h"
+#include "access/ip_address.h"
 #include "cqm/graph_name.h"
 #include "request/cqm_request.h"
 #include "request/sample_range.h"
@@ -65,6 +69,19 @@ void checkRequest(const CqmRequest &request) {
     require(range.error().status == 404);
 }
 
+void checkAccessParsers(std::string_view text) {
+  if (const auto credentials = fbcqm::exporter::access::parseBasicAuthorization(text)) {
+    require(!credentials->user.empty() && credentials->user.find(':') == std::string::npos);
+    require(credentials->user.find('\0') == std::string::npos && credentials->password.find('\0') == std::string::npos);
+    require(text.size() <= fbcqm::exporter::access::kMaxAuthorizationBytes);
+  }
+  if (const auto cidr = fbcqm::exporter::access::Cidr::parse(text)) {
+    require(cidr->prefixLength <= cidr->network.bitCount());
+    require(cidr->contains(cidr->network));
+    require(fbcqm::exporter::access::Cidr::parse(cidr->toString()).ok());
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
@@ -83,5 +100,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     require(parsed.error().status == 400 || parsed.error().status == 404);
     require(!parsed.error().text.empty() && parsed.error().text.size() < 100);
   }
+  checkAccessParsers(std::string_view(reinterpret_cast<const char *>(data), size));
   return 0;
 }

@@ -31,18 +31,34 @@ sources=(
   "$root/cqm-exporter/request/graph_options.cpp"
   "$root/cqm-exporter/request/percent_decoding.cpp"
   "$root/cqm-exporter/request/sample_range.cpp"
+  "$root/cqm-exporter/access/basic_auth.cpp"
+  "$root/cqm-exporter/access/ip_address.cpp"
   "$root/common/cqm/cqm_time.cpp"
   "$root/common/cqm/graph_name.cpp"
   "$root/common/crypto/digest.cpp"
 )
 binary=$work/fuzz-cqm-request
 # Rebuild only when a source or header changed since the last build.
-if [ ! -x "$binary" ] || [ -n "$(find "$root/cqm-exporter/request" "$root/common/cqm" "$root/common/crypto" \
+if [ ! -x "$binary" ] || [ -n "$(find "$root/cqm-exporter/request" "$root/cqm-exporter/access" "$root/common/cqm" \
+    "$root/common/crypto" \
     "$root/common/util" "$here" -newer "$binary" -name '*.[ch]*' -print -quit)" ]; then
-  launcher=$(command -v ccache || true)
   echo "building $binary"
-  $launcher "$clang" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I"$root/common" -I"$root/cqm-exporter" "${sources[@]}" -lcrypto -o "$binary"
+  mkdir -p "$work/obj"
+  # One object per source, in parallel: ccache can only cache such compiles.
+  compile_one() {
+    local launcher
+    launcher=$(command -v ccache || true)
+    $launcher "$FUZZ_CLANG" -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+      -I"$FUZZ_ROOT/common" -I"$FUZZ_ROOT/cqm-exporter" -c "$1" -o "$FUZZ_WORK/obj/$(basename "$1" .cpp).o"
+  }
+  export -f compile_one
+  export FUZZ_CLANG=$clang FUZZ_ROOT=$root FUZZ_WORK=$work
+  printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -I{} bash -c 'compile_one "$1"' _ {}
+  objects=()
+  for source in "${sources[@]}"; do
+    objects+=("$work/obj/$(basename "$source" .cpp).o")
+  done
+  "$clang" -fsanitize=fuzzer,address,undefined "${objects[@]}" -lcrypto -o "$binary"
 fi
 
 # A scratch corpus, so new inputs never land in the source tree.
