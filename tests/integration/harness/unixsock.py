@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""collectd's unixsock protocol (one command per line, one status line back):
+PUTVAL values with their own timestamps into a running collectd, as the
+write_cqm tests and the demo's history do."""
+
+import os
+import socket
+
+from processes import HarnessError
+
+# Commands sent before their answers are read: well below what the two socket buffers hold,
+# so neither side blocks on a full buffer.
+BATCH = 200
+
+
+def putval_line(identifier, time, values, interval):
+    """PUTVAL of one value list; values are numbers or None (U, e.g. a lost echo)."""
+    fields = ":".join("U" if v is None else repr(v) for v in values)
+    return 'PUTVAL "%s" interval=%s %s:%s' % (identifier, repr(interval), repr(time), fields)
+
+
+def putval_series_line(identifier, interval, points):
+    """One PUTVAL dispatching several value lists of one identifier: points are (time, value)."""
+    lists = " ".join("%r:%s" % (t, "U" if v is None else repr(v)) for t, v in points)
+    return 'PUTVAL "%s" interval=%s %s' % (identifier, repr(interval), lists)
+
+
+class UnixSocketClient:
+    def __init__(self, daemon, timeout=20):
+        daemon.wait_for(lambda: os.path.exists(daemon.socket_path), timeout, "the unixsock socket")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(daemon.socket_path)
+        self.file = self.sock.makefile("rw", encoding="ascii", newline="\n")
+
+    def command(self, line):
+        self.file.write(line + "\n")
+        self.file.flush()
+        status = self.file.readline().strip()
+        if not status.startswith("0 "):
+            raise HarnessError("collectd refused %r: %s" % (line, status))
+        return status
+
+    def commands(self, lines):
+        """Sends many commands, BATCH at a time before reading their answers; every one must succeed."""
+        lines = list(lines)
+        for start in range(0, len(lines), BATCH):
+            batch = lines[start:start + BATCH]
+            self.file.write("".join(line + "\n" for line in batch))
+            self.file.flush()
+            for line in batch:
+                status = self.file.readline().strip()
+                if not status.startswith("0 "):
+                    raise HarnessError("collectd refused %r: %s" % (line[:200], status))
+        return len(lines)
+
+    def putval(self, identifier, time, values, interval):
+        return self.command(putval_line(identifier, time, values, interval))
+
+    def flush(self, plugin="write_cqm"):
+        return self.command("FLUSH plugin=" + plugin)
+
+    def close(self):
+        try:
+            self.file.close()
+            self.sock.close()
+        except OSError:
+            pass
