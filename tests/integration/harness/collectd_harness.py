@@ -119,7 +119,8 @@ class Collectd:
         env = dict(os.environ)
         env.update(sanitizer_env())
         env.update(self.extra_env)
-        self.handle = ManagedProcess("collectd", [COLLECTD, "-f", "-C", self.conf_path], self.output_path, env=env,
+        label = self.name if self.name.startswith("collectd") else "collectd-" + self.name
+        self.handle = ManagedProcess(label, [COLLECTD, "-f", "-C", self.conf_path], self.output_path, env=env,
                                      new_session=self.new_session).start()
         return self
 

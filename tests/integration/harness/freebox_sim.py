@@ -31,12 +31,13 @@ PKI_DIR = os.environ.get("FBCQM_TEST_PKI_DIR", "")
 
 class FreeboxSim:
     def __init__(self, model, tls=False, frozen=False, apps=(), extra_args=(), name=None, http_port=0,
-                 tls_bind="127.0.0.1", directory=None, pki_dir=None, new_session=False):
+                 tls_bind="127.0.0.1", directory=None, pki_dir=None, new_session=False, program=None):
         """apps: (app_id, app_token) pairs granted beforehand; tls_bind: the HTTPS listener's address
         (0.0.0.0 to be reachable at addresses the certificate does not name); directory: where its
         log and port file go (default: a new temporary directory, removed by cleanup()); pki_dir:
         server.pem and server-key.pem for TLS (default: the test PKI)."""
-        if not FREEBOX_SIM or not os.path.exists(FREEBOX_SIM):
+        self.program = program or FREEBOX_SIM
+        if not self.program or not os.path.exists(self.program):
             raise HarnessError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
         self.model = model
         self.name = name or model
@@ -59,7 +60,7 @@ class FreeboxSim:
 
     # -- lifecycle -------------------------------------------------------
     def command_line(self):
-        cmd = [FREEBOX_SIM, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
+        cmd = [self.program, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
                "--port-file", self.port_file]
         if self.frozen:
             cmd.append("--frozen")

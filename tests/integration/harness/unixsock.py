@@ -54,6 +54,21 @@ class UnixSocketClient:
                     raise HarnessError("collectd refused %r: %s" % (line[:200], status))
         return len(lines)
 
+    def listval(self):
+        """{identifier: time of its newest value} from collectd's value cache. collectd's write
+        threads update that cache just before they call the write plugins, in queue order."""
+        self.file.write("LISTVAL\n")
+        self.file.flush()
+        status = self.file.readline().strip()
+        count, _, _ = status.partition(" ")
+        if not count.isdigit():
+            raise HarnessError("LISTVAL failed: %s" % status)
+        found = {}
+        for _ in range(int(count)):
+            time, _, identifier = self.file.readline().strip().partition(" ")
+            found[identifier] = float(time)
+        return found
+
     def putval(self, identifier, time, values, interval):
         return self.command(putval_line(identifier, time, values, interval))
 
