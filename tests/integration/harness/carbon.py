@@ -18,9 +18,9 @@ from processes import ManagedProcess, ReservedPort, accepts_connections
 
 CARBON_CACHE = os.environ.get("FBCQM_CARBON_CACHE", "/usr/bin/carbon-cache")
 
-# 10-second points for two days, then one-minute points for a month: room for the demo's
-# day of history at the resolution collectd writes it.
-DEFAULT_RETENTIONS = "10s:2d,1m:30d"
+# 10-second points for a day (the demo's day of history at the resolution collectd writes it),
+# then 5-minute points for a week: 128 kB per series.
+DEFAULT_RETENTIONS = "10s:1d,5m:7d"
 
 
 def available():
@@ -63,6 +63,7 @@ class Carbon:
                 "CACHE_QUERY_PORT = 0",
                 "LOG_LISTENER_CONNECTIONS = False",
                 "WHISPER_FALLOCATE_CREATE = False",
+                "WHISPER_SPARSE_CREATE = True",  # a new series costs no zeros written
                 "",
             ]))
         with open(os.path.join(self.conf_dir, "storage-schemas.conf"), "w") as schemas:
