@@ -26,6 +26,9 @@ packages=(
   fonts-dejavu-core  # the font of the graph text (rasterised at build time)
   pngcheck         # checks every rendered PNG
   python3-pil      # independent PNG decoder in pixel tests
+  # demo, Grafana dashboards, Prometheus /metrics
+  graphite-carbon  # carbon-cache: the demo's Graphite, and the store the dashboards are checked against
+  python3-prometheus-client  # an independent parser of the exporter's /metrics in tests
   # Debian packaging
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
 )
