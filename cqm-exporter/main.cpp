@@ -21,6 +21,7 @@
 #include "access/logins.h"
 #include "cqm/store/store_reader.h"
 #include "http/http_server.h"
+#include "metrics/metrics_service.h"
 #include "server/access_log.h"
 #include "server/cqm_service.h"
 #include "server/exporter_config.h"
@@ -103,6 +104,16 @@ int run(ExporterConfig config) {
   router.add("/cqm/", [&cqm](const fbcqm::http::ServerRequest &request, RequestNote &note) {
     return cqm.handle(request, note);
   });
+  metrics::RequestCounters requestCounters;
+  metrics::MetricsService metricsService(
+      config.storeDir, policy, gate, requestCounters,
+      [&cqm](const fbcqm::cqm::StoreReader &reader, std::int64_t latestIndex) {
+        return cqm.listCache().get(reader, latestIndex);
+      },
+      [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  router.add("/metrics", [&metricsService](const fbcqm::http::ServerRequest &request, RequestNote &note) {
+    return metricsService.handle(request, note);
+  });
 
   /* Signals are taken by sigwait below, never by a handler: block them before any thread starts. */
   sigset_t stopSignals;
@@ -122,9 +133,12 @@ int run(ExporterConfig config) {
     options.perAddressConnectionLimit = config.connectionsPerAddress;
     options.connectionMemoryLimit = kConnectionMemoryBytes;
     options.maxBodyBytes = 4096;
-    auto server = fbcqm::http::Server::start(options, [&router, accessLog](const fbcqm::http::ServerRequest &request) {
-      return router.dispatch(request, accessLog);
-    });
+    auto server = fbcqm::http::Server::start(
+        options, [&router, accessLog, &requestCounters](const fbcqm::http::ServerRequest &request) {
+          fbcqm::http::ServerReply reply = router.dispatch(request, accessLog);
+          requestCounters.count(reply.status);
+          return reply;
+        });
     if (!server) {
       complain(server.error());
       gate.close();

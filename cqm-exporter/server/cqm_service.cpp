@@ -13,6 +13,7 @@
 #include "request/sample_range.h"
 #include "server/http_date.h"
 #include "server/image_hook.h"
+#include "server/refusal_reply.h"
 
 namespace fbcqm::exporter {
 
@@ -71,23 +72,13 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   const std::int64_t now = clock_();
   const access::AccessDecision decision = policy_.decide(request, http.peerAddress, http.header("Authorization"), now);
   note.user = decision.user;
-  if (!decision.allowed) {
-    http::ServerReply reply = textReply(decision.status, decision.text);
-    if (decision.challenge)
-      reply.headers.emplace_back("WWW-Authenticate", std::string(access::kBasicChallenge));
-    if (decision.retryAfterSeconds > 0)
-      reply.headers.emplace_back("Retry-After", std::to_string(decision.retryAfterSeconds));
-    return reply;
-  }
+  if (!decision.allowed)
+    return refusalReply(decision);
 
   WorkGate::Refusal refusal = WorkGate::Refusal::None;
   WorkGate::Permit permit = gate_.enter(decision.priority() ? Priority::Trusted : Priority::Untrusted, &refusal);
-  if (!permit) {
-    http::ServerReply reply =
-        textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
-    reply.headers.emplace_back("Retry-After", "1");
-    return reply;
-  }
+  if (!permit)
+    return busyReply(refusal);
 
   /* Opened per request: a store removed or replaced while serving is seen at once (503), never a crash. */
   auto reader = cqm::StoreReader::open(settings_.storeDir);

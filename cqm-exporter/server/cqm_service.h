@@ -38,6 +38,8 @@ public:
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
+  /* /metrics takes its 24-hour scores from the same cache: one computation per sample for both. */
+  GraphListCache &listCache() { return listCache_; }
 
 private:
   struct Context;
