@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "integration", "harness"))
 sys.path.insert(0, HERE)
 
 import carbon as carbon_harness  # noqa: E402
+import exporter as exporter_harness  # noqa: E402
 import history  # noqa: E402
 from collectd_harness import Collectd  # noqa: E402
 from freebox_sim import FreeboxSim  # noqa: E402
@@ -75,6 +76,12 @@ def positive(kind):
     return parse
 
 
+def port_number(text):
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError("needs a port number 0..65535, not %s" % text[:64])
+    return int(text)
+
+
 def non_negative(text):
     try:
         value = float(text)
@@ -101,6 +108,8 @@ def parse_args(argv):
     parser.add_argument("--graphite", metavar="WHERE", default="auto",
                         help="auto (a carbon on 127.0.0.1:2003, else a private carbon-cache when "
                              "graphite-carbon is installed), private, off, or HOST:PORT")
+    parser.add_argument("--port", metavar="PORT", type=port_number, default=8864,
+                        help="cqm-exporter's port on 127.0.0.1 (default 8864, 0 = any free port)")
     parser.add_argument("--build-dir", metavar="DIR", default=os.path.join(REPO, "build"),
                         help="meson build directory holding the programs (default build/)")
     parser.add_argument("-h", "--help", action="store_true", help="this text")
@@ -178,6 +187,7 @@ class Demo:
         self.carbon = None
         self.graphite = None  # (host, port) write_graphite sends to
         self.collectd = None
+        self.exporter = None
         self.ping_targets = PING_TARGETS if programs.cqm_ping else ()
 
     # -- work directory ---------------------------------------------------------------
@@ -358,10 +368,37 @@ class Demo:
         if not self.programs.cqm_ping:
             say("  cqm_ping.so is not built: the graph 'loopback' has its history only")
 
+    def start_exporter(self):
+        if not self.programs.exporter:
+            say("\ncqm-exporter is not built: the graphs are in the store only (cqm-store ls, dump)")
+            return
+        step("starting cqm-exporter")
+        directory = os.path.join(self.workdir, "exporter")
+        os.makedirs(directory, exist_ok=True)
+        # The machine's own browser is trusted: it sees the index and lists without a URL hash.
+        self.exporter = exporter_harness.Exporter(
+            self.store_dir, directory, ["--trusted", "127.0.0.1/32", "--system-name", "freebox-cqm demo"],
+            program=self.programs.exporter, new_session=True, listen="127.0.0.1:%d" % self.args.port)
+        try:
+            self.exporter.start()
+        finally:
+            if self.exporter.handle and self.exporter.handle.popen:
+                self.group.add(self.exporter.handle)
+        say("  %s/cqm/ (pid %d; access log %s)" % (self.exporter.url, self.exporter.handle.pid,
+                                                  self.exporter.access_log))
+
     def print_guide(self):
         store = self.programs.cqm_store or "cqm-store"
         say("\n==> the demo is running%s" % (
             " for %ds" % self.args.duration if self.args.duration else "; press Ctrl-C to stop it"))
+        if self.exporter:
+            base = self.exporter.url
+            say("  CQM graphs      %s/cqm/            (index of every graph)" % base)
+            say("                  %s/cqm/ultra.png   (a graph: today so far, the day before with /cqm/YYYY-MM-DD/)"
+                % base)
+            say("                  %s/cqm/ultra.csv   (its samples, FireBrick's csv)" % base)
+            say("                  %s/cqm/.json       (every graph with its 24-hour score)" % base)
+            say("  Prometheus      %s/metrics" % base)
         say("  work directory  %s" % self.workdir)
         say("  CQM store       %s" % self.store_dir)
         say("                  %s --store %s ls" % (store, self.store_dir))
@@ -484,6 +521,7 @@ def main(argv):
         demo.start_graphite()
         demo.fill_history()
         demo.start_collectd()
+        demo.start_exporter()
         demo.print_guide()
         reason = demo.run()
     except Stop as stop:

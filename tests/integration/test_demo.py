@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import build_plugin, wait_until  # noqa: E402
@@ -91,7 +93,7 @@ class DemoTest(unittest.TestCase):
 
     def command(self, *args):
         return ["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1", "--graphite", "off",
-                "--status-every", "2"] + list(args)
+                "--status-every", "2", "--port", "0"] + list(args)
 
     def start(self, *args, env=None, prefix=()):
         self.output = open(self.output_path, "w")
@@ -190,8 +192,10 @@ class DemoTest(unittest.TestCase):
         self.assert_nothing_left()
 
     def test_sigint_stops_everything(self):
-        self.start("--history", "0")
+        self.start("--history", "0.1")  # a few samples: the graphs exist at once
         self.wait_for_live_values_of_both_boxes()
+        if os.access(os.environ.get("FBCQM_CQM_EXPORTER", ""), os.X_OK):
+            self.check_the_printed_urls()
         # A second demo on the same work directory is refused and disturbs nothing.
         second = subprocess.run(self.command("--duration", "1"), capture_output=True, text=True, env=demo_env(),
                                 timeout=30)
@@ -205,6 +209,29 @@ class DemoTest(unittest.TestCase):
         self.assertIn("stopping (SIGINT)", output)
         self.assert_stopped_cleanly(output, BOX_PROCESSES + ("collectd",))
         self.assert_nothing_left()
+
+    def check_the_printed_urls(self):
+        """The index, graph csv and /metrics URLs the demo prints answer, from the exporter it started."""
+        urls = wait_until(lambda: re.findall(r"(http://127\.0\.0\.1:\d+/\S*)", read(self.output_path)), 60,
+                          "the URLs", lambda: "\n" + self.diagnostics())
+        index = next(u for u in urls if u.endswith("/cqm/"))
+        with urllib.request.urlopen(index, timeout=30) as response:
+            page = response.read().decode()
+        self.assertEqual(response.status, 200)
+        self.assertIn("ultra", page)
+        csv_url = next(u for u in urls if u.endswith("/cqm/ultra.csv"))
+        # The live graph's first sample is stored when its 100 s end (or at a flush): poll for it.
+        def csv_rows_of_ultra():
+            try:
+                with urllib.request.urlopen(csv_url, timeout=30) as answer:
+                    return answer.read().decode().splitlines()
+            except urllib.error.HTTPError:
+                return None
+        lines = wait_until(csv_rows_of_ultra, 30, csv_url)
+        self.assertTrue(lines[0].startswith("Time,"), lines[:2])
+        metrics = next(u for u in urls if u.endswith("/metrics"))
+        with urllib.request.urlopen(metrics, timeout=30) as response:
+            self.assertIn("cqm_exporter_requests_total", response.read().decode())
 
     def test_a_dying_box_stops_the_demo_with_an_error(self):
         self.start("--history", "0")
