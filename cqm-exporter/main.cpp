@@ -39,7 +39,7 @@ using namespace fbcqm::exporter;
 constexpr int kExitCannotStart = 1;
 constexpr int kExitUsage = 2;
 /* Request line and headers of one connection; larger ones get 414 or 431 from libmicrohttpd. */
-constexpr std::size_t kConnectionMemoryBytes = 32 * 1024;
+constexpr std::size_t kConnectionMemoryBytes = 128 * 1024;
 
 void complain(const std::string &message) { std::fprintf(stderr, "cqm-exporter: %s\n", message.c_str()); }
 
