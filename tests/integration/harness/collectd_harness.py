@@ -54,7 +54,7 @@ def sanitizer_env():
 
 class Collectd:
     def __init__(self, name, plugins=(), stock_plugins=("csv",), config="", interval=1.0,
-                 types_db=(), hostname="testhost", base_dir=None, extra_env=None, new_session=False):
+                 types_db=(), hostname="testhost", base_dir=None, extra_env=None, wrapper=(), new_session=False):
         self.name = name
         self.plugins = list(plugins)
         self.stock_plugins = list(stock_plugins)
@@ -63,6 +63,8 @@ class Collectd:
         self.types_db = list(types_db)
         self.hostname = hostname
         self.extra_env = extra_env or {}
+        # A command put before collectd, e.g. ("ip", "netns", "exec", NAME) to run it in a network namespace.
+        self.wrapper = list(wrapper)
         self.base_dir = base_dir or tempfile.mkdtemp(prefix="collectd-%s-" % name,
                                                      dir=os.environ.get("FBCQM_TEST_TMPDIR"))
         self.plugin_dir = os.path.join(self.base_dir, "plugins")
@@ -120,8 +122,8 @@ class Collectd:
         env.update(sanitizer_env())
         env.update(self.extra_env)
         label = self.name if self.name.startswith("collectd") else "collectd-" + self.name
-        self.handle = ManagedProcess(label, [COLLECTD, "-f", "-C", self.conf_path], self.output_path, env=env,
-                                     new_session=self.new_session).start()
+        self.handle = ManagedProcess(label, self.wrapper + [COLLECTD, "-f", "-C", self.conf_path], self.output_path,
+                                     env=env, new_session=self.new_session).start()
         return self
 
     @property
