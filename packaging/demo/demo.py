@@ -188,7 +188,8 @@ class Demo:
         self.graphite = None  # (host, port) write_graphite sends to
         self.collectd = None
         self.exporter = None
-        self.ping_targets = PING_TARGETS if programs.cqm_ping else ()
+        self.ping_note = ping_refusal(programs)
+        self.ping_targets = () if self.ping_note else PING_TARGETS
 
     # -- work directory ---------------------------------------------------------------
     def prepare_workdir(self):
@@ -352,7 +353,7 @@ class Demo:
         stock = ["unixsock", "csv"] + (["write_graphite"] if self.graphite else [])
         blocks = ["ReadThreads 4", self.unixsock_block(base_dir), self.box_blocks(), self.write_cqm_block(),
                   self.graphite_block()]
-        if self.programs.cqm_ping:
+        if self.ping_targets:
             plugins.append(self.programs.cqm_ping)
             blocks.append("\n".join(["LoadPlugin cqm_ping", "<Plugin cqm_ping>"] + [
                 '  <Target "%s">\n    Host "%s"\n  </Target>' % target for target in self.ping_targets]
@@ -365,8 +366,10 @@ class Demo:
         self.collectd.wait_for_log("Initialization complete", 60)
         say("  collectd (pid %d) polls both boxes every %gs; config %s"
             % (self.collectd.handle.pid, self.args.interval, self.collectd.conf_path))
-        if not self.programs.cqm_ping:
-            say("  cqm_ping.so is not built: the graph 'loopback' has its history only")
+        if self.ping_note:
+            say("  cqm_ping: %s; the graph 'loopback' has its history only" % self.ping_note)
+        else:
+            say("  cqm_ping: one echo a second to %s (graph %s)" % (PING_TARGETS[0][1], PING_TARGETS[0][0]))
 
     def start_exporter(self):
         if not self.programs.exporter:
@@ -470,6 +473,23 @@ class Demo:
                                            " after SIGKILL" if process.killed else ""))
                 clean = False
         return clean
+
+
+def ping_refusal(programs):
+    """Why cqm_ping cannot run here, or None. It needs an ICMP socket: a datagram one when the
+    user's group is in net.ipv4.ping_group_range, else a raw one (root)."""
+    if not programs.cqm_ping:
+        return "cqm_ping.so is not built"
+    if os.geteuid() == 0:
+        return None
+    try:
+        with open("/proc/sys/net/ipv4/ping_group_range") as handle:
+            low, high = (int(field) for field in handle.read().split())
+    except (OSError, ValueError):
+        return "net.ipv4.ping_group_range is unreadable"
+    if any(low <= group <= high for group in [os.getgid()] + os.getgroups()):
+        return None
+    return "not root and no group of this user is in net.ipv4.ping_group_range (%d %d)" % (low, high)
 
 
 def write_credentials(path, token, url):
