@@ -96,8 +96,9 @@ class EndToEndTest(unittest.TestCase):
 
     def live_echoes(self):
         rows = []
-        for name in os.listdir(os.path.join(self.workdir, "collectd", "csv", "demo", "cqm_ping")):
-            text = read(os.path.join(self.workdir, "collectd", "csv", "demo", "cqm_ping", name))
+        directory = os.path.join(self.workdir, "collectd", "csv", "demo", "cqm_ping")
+        for name in os.listdir(directory) if os.path.isdir(directory) else []:
+            text = read(os.path.join(directory, name))
             rows += [line for line in text.splitlines()[1:] if float(line.split(",")[0]) > self.started]
         return rows
 
