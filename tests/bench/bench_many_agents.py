@@ -24,12 +24,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from collectd_harness import Collectd, build_plugin  # noqa: E402
 from processes import listening_ports  # noqa: E402
-from unixsock import UnixSocketClient  # noqa: E402
+from unixsock import UnixSocketClient, wait_dispatched  # noqa: E402
 from write_cqm_support import dump  # noqa: E402
 
 GRAPHS = int(os.environ.get("BENCH_GRAPHS", "100"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# Values per second of the paced runs (a steady load like live polling); the burst runs send as fast as possible.
+PACED_RATE = int(os.environ.get("BENCH_RATE", "20000"))
 SECRET = "bench-shared-secret"
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -62,17 +64,25 @@ def lines(start):
 
 
 def wait_received(daemon, last_time):
-    client = UnixSocketClient(daemon)
-    try:
-        def done():
-            seen = client.listval()
-            return all(seen.get("bench/cqm_ping/ping-g%d" % g, 0) >= last_time - 0.001 for g in range(GRAPHS))
-        daemon.wait_for(done, 600, "every series's last value")
-    finally:
-        client.close()
+    wait_dispatched(daemon, ["bench/cqm_ping/ping-g%d" % g for g in range(GRAPHS)], last_time, timeout=600)
 
 
-def run(kind, start):
+def send(client, work, rate):
+    """All lines, at rate values/s when rate > 0 (25 values a line), else as fast as collectd takes them."""
+    if not rate:
+        client.commands(work)
+        return
+    began = time.monotonic()
+    batch = 40  # 1000 values
+    for first in range(0, len(work), batch):
+        due = began + first * 25 / rate
+        pause = due - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        client.commands(work[first:first + batch])
+
+
+def run(kind, start, rate):
     daemons = []
     receiver = Collectd("bench-" + kind, plugins=[build_plugin("write_cqm")],
                         stock_plugins=("unixsock",) + (("network",) if kind == "network" else ()), hostname="bench")
@@ -103,10 +113,11 @@ def run(kind, start):
         cpu_before = {d.name: cpu_seconds(d.process.pid) for d in daemons}
         began = time.monotonic()
         client = UnixSocketClient(sender)
-        client.commands(work)
+        send(client, work, rate)
         client.close()
         cpu = {}
         if kind == "network":
+            wait_received(sender, start + SECONDS - 1 + 0.5)  # the agent's queue has gone to its network plugin
             cpu[sender.name] = cpu_seconds(sender.process.pid) - cpu_before[sender.name]
             sender.stop()  # its network plugin sends what it still holds
         wait_received(receiver, start + SECONDS - 1 + 0.5)
@@ -126,19 +137,22 @@ def main():
     print("many agents benchmark: %d cqm_ping values (%d graphs x %d s), %d rounds" % (values, GRAPHS, SECONDS, ROUNDS))
     ratios = []
     for round_number in range(ROUNDS):
-        start = (int(time.time()) - SECONDS) // 100 * 100 - 200  # whole samples, all in the past
-        peer_wall, peer_cpu, peer_graphs = run("peer", start)
-        net_wall, net_cpu, net_graphs = run("network", start)
-        stored = sum(int(s["sent"]) for g in net_graphs.values() for s in (g or {}).values())
-        same = sum(1 for g in range(GRAPHS) if net_graphs[g] == peer_graphs[g])
-        print("round %d: peer %.2f s (%.0f values/s, collectd %.1f us cpu/value) | network %.2f s (%.0f values/s, "
-              "central %.1f + agent %.1f us cpu/value) | ratio wall %.2f | polls stored %d of %d, graphs identical "
-              "to the peer's %d of %d"
-              % (round_number + 1, peer_wall, values / peer_wall, 1e6 * peer_cpu["bench-peer"] / values,
-                 net_wall, values / net_wall, 1e6 * net_cpu["bench-network"] / values,
-                 1e6 * net_cpu["bench-agent"] / values, net_wall / peer_wall, stored, values, same, GRAPHS))
-        ratios.append(net_wall / peer_wall)
-    print("network / peer wall-time ratio over %d rounds: %.2f .. %.2f" % (ROUNDS, min(ratios), max(ratios)))
+        for rate in (0, PACED_RATE):
+            start = (int(time.time()) - SECONDS) // 100 * 100 - 200  # whole samples, all in the past
+            peer_wall, peer_cpu, peer_graphs = run("peer", start, rate)
+            net_wall, net_cpu, net_graphs = run("network", start, rate)
+            stored = sum(int(s["sent"]) for g in net_graphs.values() for s in (g or {}).values())
+            same = sum(1 for g in range(GRAPHS) if net_graphs[g] == peer_graphs[g])
+            mode = "paced %d values/s" % rate if rate else "burst"
+            print("round %d, %s: peer %.2f s (%.0f values/s, collectd %.1f us cpu/value) | network %.2f s "
+                  "(%.0f values/s, central %.1f + agent %.1f us cpu/value) | ratio wall %.2f | polls stored %d of %d, "
+                  "graphs identical to the peer's %d of %d"
+                  % (round_number + 1, mode, peer_wall, values / peer_wall, 1e6 * peer_cpu["bench-peer"] / values,
+                     net_wall, values / net_wall, 1e6 * net_cpu["bench-network"] / values,
+                     1e6 * net_cpu["bench-agent"] / values, net_wall / peer_wall, stored, values, same, GRAPHS))
+            if not rate:
+                ratios.append(net_wall / peer_wall)
+    print("burst: network / peer wall-time ratio over %d rounds: %.2f .. %.2f" % (ROUNDS, min(ratios), max(ratios)))
 
 
 if __name__ == "__main__":

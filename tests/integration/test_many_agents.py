@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "har
 from collectd_harness import Collectd, build_plugin  # noqa: E402
 from freebox_support import SimBox, box_block, boxes_config  # noqa: E402
 from processes import listening_ports  # noqa: E402
-from unixsock import UnixSocketClient  # noqa: E402
+from unixsock import UnixSocketClient, wait_dispatched  # noqa: E402
 from write_cqm_support import SAMPLE, ExpectedGraph, dump  # noqa: E402
 
 SECRET = secrets.token_hex(16)
@@ -132,6 +132,10 @@ class ManyAgentsTest(unittest.TestCase):
         client = UnixSocketClient(intruder)
         client.putval("agent-intruder/cqm_ping/ping-intruder", time.time(), [1.5], 1)
         client.close()
+
+        # The echoes have gone through the agent's write queue to its network plugin.
+        wait_dispatched(ping, ["agent-ping/cqm_ping/ping-gw"], end - 1 + 0.25)
+        wait_dispatched(intruder, ["agent-intruder/cqm_ping/ping-intruder"], 1)
 
         # The box agent polls the simulator for a few intervals.
         box.wait_for(lambda: len(box.csv_rows("freebox-ultra", "if_octets-wan")) >= 4, 30, "four polls of the box")

@@ -81,3 +81,16 @@ class UnixSocketClient:
             self.sock.close()
         except OSError:
             pass
+
+
+def wait_dispatched(daemon, identifiers, at_least, timeout=120):
+    """Waits until collectd's write thread has taken the value at or after at_least of every identifier
+    (the value cache, LISTVAL); values queued behind them are lost if collectd stops before that."""
+    client = UnixSocketClient(daemon)
+    try:
+        def done():
+            seen = client.listval()
+            return all(seen.get(identifier, 0) >= at_least - 0.001 for identifier in identifiers)
+        daemon.wait_for(done, timeout, "collectd's write queue to reach %d identifiers" % len(identifiers))
+    finally:
+        client.close()
