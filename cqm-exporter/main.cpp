@@ -98,8 +98,10 @@ int run(ExporterConfig config) {
   }
 
   WorkGate gate(WorkGate::Limits{config.workers, config.queuePerClass, std::chrono::milliseconds(config.maxWaitMs)});
-  CqmService cqm(CqmServiceSettings{config.storeDir, config.systemName, config.scores}, policy, gate,
-                 [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  CqmService cqm(std::move(store.value()),
+                 CqmServiceSettings{config.systemName, config.scores, std::size_t{config.cacheMegabytes} << 20}, policy,
+                 gate, [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  cqm.warmUp(static_cast<std::int64_t>(std::time(nullptr)));
   Router router;
   router.add("/cqm/", [&cqm](const fbcqm::http::ServerRequest &request, RequestNote &note) {
     return cqm.handle(request, note);
@@ -107,8 +109,13 @@ int run(ExporterConfig config) {
   metrics::RequestCounters requestCounters;
   metrics::MetricsService metricsService(
       config.storeDir, policy, gate, requestCounters,
-      [&cqm](const fbcqm::cqm::StoreReader &reader, std::int64_t latestIndex) {
-        return cqm.listCache().get(reader, latestIndex);
+      [&cqm](std::int64_t latestIndex) -> fbcqm::Result<metrics::GraphMetricsCache::Scores, fbcqm::cqm::StoreError> {
+        /* Asked before the list: a list newer than it says is only recomputed once more, never kept stale. */
+        const std::int64_t asOf = cqm.listCache().latestComputed().value_or(INT64_MIN);
+        auto list = cqm.listCache().get(latestIndex);
+        if (!list)
+          return fbcqm::fail(list.error());
+        return metrics::GraphMetricsCache::Scores{list.value(), asOf};
       },
       [] { return static_cast<std::int64_t>(std::time(nullptr)); });
   router.add("/metrics", [&metricsService](const fbcqm::http::ServerRequest &request, RequestNote &note) {

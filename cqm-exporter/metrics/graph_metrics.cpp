@@ -120,23 +120,24 @@ void appendGraphFamilies(std::string &out, const std::vector<GraphReading> &grap
 
 fbcqm::Result<std::shared_ptr<const std::string>, cqm::StoreError>
 GraphMetricsCache::get(const cqm::StoreReader &reader, std::int64_t latestIndex) {
+  auto scores = scores_(latestIndex); /* cheap: the list cache's current list */
+  if (!scores)
+    return fbcqm::fail(scores.error());
+  const auto fresh = [&] { return text_ && key_ == latestIndex && scoresAsOf_ == scores.value().asOf; };
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (text_ && key_ == latestIndex)
+    if (fresh())
       return text_;
   }
   std::lock_guard<std::mutex> computing(computeMutex_);
   {
     /* Another scrape may have computed it while this one waited. */
     std::lock_guard<std::mutex> lock(mutex_);
-    if (text_ && key_ == latestIndex)
+    if (fresh())
       return text_;
   }
   const auto started = std::chrono::steady_clock::now();
-  auto scores = scores_(reader, latestIndex);
-  if (!scores)
-    return fbcqm::fail(scores.error());
-  auto graphs = readGraphs(reader, latestIndex, *scores.value());
+  auto graphs = readGraphs(reader, latestIndex, *scores.value().list);
   if (!graphs)
     return fbcqm::fail(graphs.error());
   auto text = std::make_shared<std::string>();
@@ -144,6 +145,7 @@ GraphMetricsCache::get(const cqm::StoreReader &reader, std::int64_t latestIndex)
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::lock_guard<std::mutex> lock(mutex_);
   key_ = latestIndex;
+  scoresAsOf_ = scores.value().asOf;
   text_ = std::move(text);
   ++computations_;
   lastSeconds_ = seconds;

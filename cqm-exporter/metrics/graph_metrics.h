@@ -46,13 +46,19 @@ void appendGraphFamilies(std::string &out, const std::vector<GraphReading> &grap
 
 class GraphMetricsCache {
 public:
-  /* The graph list with 24-hour scores as of a complete sample (the /cqm/ list cache). */
-  using ScoreSource = std::function<fbcqm::Result<std::shared_ptr<const GraphList>, cqm::StoreError>(
-      const cqm::StoreReader &, std::int64_t)>;
+  /*
+   * The graph list with 24-hour scores (the /cqm/ list cache), asked for a complete sample; it may
+   * answer with the list of an earlier sample while the new one is being computed, and says which.
+   */
+  struct Scores {
+    std::shared_ptr<const GraphList> list;
+    std::int64_t asOf = 0; /* the complete sample the list is for */
+  };
+  using ScoreSource = std::function<fbcqm::Result<Scores, cqm::StoreError>(std::int64_t latestIndex)>;
 
   explicit GraphMetricsCache(ScoreSource scores) : scores_(std::move(scores)) {}
 
-  /* The families' text as of the complete sample latestIndex; recomputed when it moves. */
+  /* The families' text as of the complete sample latestIndex; recomputed when it or the scores move. */
   fbcqm::Result<std::shared_ptr<const std::string>, cqm::StoreError> get(const cqm::StoreReader &reader,
                                                                          std::int64_t latestIndex);
 
@@ -65,6 +71,7 @@ private:
   std::mutex computeMutex_; /* one computation at a time */
   mutable std::mutex mutex_;
   std::int64_t key_ = INT64_MIN;
+  std::int64_t scoresAsOf_ = INT64_MIN;
   std::shared_ptr<const std::string> text_;
   std::uint64_t computations_ = 0;
   double lastSeconds_ = 0;

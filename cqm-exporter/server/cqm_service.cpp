@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "server/cqm_service.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -47,11 +48,21 @@ struct CqmService::Context {
   const cqm::StoreReader &reader;
   cqm::SampleRange range;
   std::int64_t now;
+  bool trusted; /* trusted address or logged in: first in the worker queue */
 };
 
-CqmService::CqmService(CqmServiceSettings settings, const access::AccessPolicy &policy, WorkGate &gate, Clock clock)
-    : settings_(std::move(settings)), policy_(policy), gate_(gate), clock_(std::move(clock)),
-      listCache_(settings_.scores) {}
+std::optional<http::ServerReply> CqmService::admit(const Context &context, WorkGate::Permit &permit) {
+  WorkGate::Refusal refusal = WorkGate::Refusal::None;
+  permit = gate_.enter(context.trusted ? Priority::Trusted : Priority::Untrusted, &refusal);
+  if (permit)
+    return std::nullopt;
+  return busyReply(refusal);
+}
+
+CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,
+                       WorkGate &gate, Clock clock)
+    : reader_(std::move(reader)), settings_(std::move(settings)), policy_(policy), gate_(gate),
+      clock_(std::move(clock)), listCache_(reader_, settings_.scores), responseCache_(settings_.cacheBytes) {}
 
 http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNote &note) {
   if (http.method != "GET" && http.method != "HEAD") {
@@ -75,23 +86,26 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   if (!decision.allowed)
     return refusalReply(decision);
 
-  WorkGate::Refusal refusal = WorkGate::Refusal::None;
-  WorkGate::Permit permit = gate_.enter(decision.priority() ? Priority::Trusted : Priority::Untrusted, &refusal);
-  if (!permit)
-    return busyReply(refusal);
-
-  /* Opened per request: a store removed or replaced while serving is seen at once (503), never a crash. */
-  auto reader = cqm::StoreReader::open(settings_.storeDir);
-  if (!reader)
-    return textReply(503, "CQM store unavailable");
   auto range = samplesOfRequest(request, now);
   if (!range)
     return textReply(range.error().status, range.error().text);
+  /*
+   * Every store call opens what it needs afresh, so a store removed or
+   * replaced while serving is seen at once (503), never a crash. Lists and
+   * indexes come from a cache: check the store itself for them.
+   */
+  if (request.kind() != RequestKind::Graph && !cqm::StoreReader::open(reader_.dir()))
+    return textReply(503, "CQM store unavailable");
 
-  const Context context{http, request, reader.value(), range.value(), now};
+  const Context context{http, request, reader_, range.value(), now, decision.priority()};
+  if (request.kind() == RequestKind::Graph)
+    return answerGraph(context);
+  WorkGate::Permit permit;
+  if (auto busy = admit(context, permit))
+    return *busy;
   switch (request.kind()) {
   case RequestKind::Graph:
-    return answerGraph(context);
+    break;
   case RequestKind::AllGraphs:
     return answerAllGraphs(context, std::move(permit));
   case RequestKind::List:
@@ -102,52 +116,86 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   return textReply(500, "unhandled request kind");
 }
 
+std::string CqmService::cacheKey(const Context &context, const cqm::GraphInfo &info) {
+  const CqmRequest &request = context.request;
+  std::string key = request.name;
+  for (const std::int64_t part : {static_cast<std::int64_t>(*request.extension), context.range.first, context.range.end,
+                                  info.lastIndex, info.lastUpdateUnix}) {
+    key.push_back('/');
+    key += std::to_string(part);
+  }
+  return key;
+}
+
+std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info,
+                                                           const std::string &key) {
+  const CqmRequest &request = context.request;
+  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
+  auto samples = context.reader.read(request.name, context.range);
+  if (!samples)
+    return nullptr;
+  const std::vector<cqm::Sample> &data = samples.value();
+  auto answer = std::make_shared<CachedAnswer>();
+  answer->contentType = contentTypeOf(format);
+  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
+  if (!data.empty())
+    answer->lastModified = cqm::sampleEnd(data.back().index);
+  switch (format) {
+  case DataFormat::Json:
+    answer->body = jsonOfGraph(request.name, info.kind, data, settings_.scores);
+    break;
+  case DataFormat::Xml:
+    answer->body = xmlOfGraph(request.name, info.kind, data, settings_.scores);
+    break;
+  default:
+    answer->body = textTableOfGraph(format, info.kind, data, settings_.scores);
+    break;
+  }
+  /* Writes are stamped in whole seconds: only a graph quiet for 2 s is sure to change key on its next write. */
+  if (context.now - info.lastUpdateUnix >= 2)
+    responseCache_.insert(key, answer);
+  return answer;
+}
+
 http::ServerReply CqmService::answerGraph(const Context &context) {
   const CqmRequest &request = context.request;
   auto info = context.reader.info(request.name);
   if (!info)
     return storeErrorReply(info.error());
-  auto samples = context.reader.read(request.name, context.range);
-  if (!samples)
-    return storeErrorReply(samples.error());
-  const std::vector<cqm::Sample> &data = samples.value();
 
-  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
-  std::optional<std::int64_t> lastModified;
-  if (!data.empty())
-    lastModified = cqm::sampleEnd(data.back().index);
-  if (lastModified) {
-    const std::string since = context.http.header("If-Modified-Since");
-    const auto sinceTime = parseHttpDate(since);
-    if (sinceTime && *lastModified <= *sinceTime) {
-      http::ServerReply reply;
+  if (isImage(*request.extension)) {
+    WorkGate::Permit permit;
+    if (auto busy = admit(context, permit))
+      return *busy;
+    auto samples = context.reader.read(request.name, context.range);
+    if (!samples)
+      return storeErrorReply(samples.error());
+    return renderImage(
+        ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+  }
+
+  /* A cached answer costs a copy-free send: only producing one takes a worker. */
+  const std::string key = cacheKey(context, info.value());
+  std::shared_ptr<const CachedAnswer> answer = responseCache_.find(key);
+  if (!answer) {
+    WorkGate::Permit permit;
+    if (auto busy = admit(context, permit))
+      return *busy;
+    answer = formatData(context, info.value(), key);
+    if (!answer)
+      return textReply(503, "CQM store unavailable");
+  }
+  http::ServerReply reply;
+  if (answer->lastModified) {
+    reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
+    const auto since = parseHttpDate(context.http.header("If-Modified-Since"));
+    if (since && *answer->lastModified <= *since) {
       reply.status = 304;
-      reply.headers.emplace_back("Last-Modified", httpDate(*lastModified));
       return reply;
     }
   }
-
-  http::ServerReply reply;
-  const Extension extension = *request.extension;
-  if (isImage(extension)) {
-    reply = renderImage(ImageJob{request, &info.value(), data, context.range, settings_.systemName, context.now});
-  } else {
-    const DataFormat format = *dataFormatOf(extensionName(extension));
-    const cqm::GraphKind kind = info->kind;
-    switch (format) {
-    case DataFormat::Json:
-      reply = dataReply(format, jsonOfGraph(request.name, kind, data, settings_.scores));
-      break;
-    case DataFormat::Xml:
-      reply = dataReply(format, xmlOfGraph(request.name, kind, data, settings_.scores));
-      break;
-    default:
-      reply = dataReply(format, textTableOfGraph(format, kind, data, settings_.scores));
-      break;
-    }
-  }
-  if (lastModified && reply.status == 200)
-    reply.headers.emplace_back("Last-Modified", httpDate(*lastModified));
+  reply.contentType = answer->contentType;
+  reply.sharedBody = std::shared_ptr<const std::string>(answer, &answer->body);
   return reply;
 }
 
@@ -209,7 +257,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
     return renderImage(
         ImageJob{context.request, nullptr, kNoSamples, context.range, settings_.systemName, context.now});
   }
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   const GraphList &graphs = *list.value();
@@ -225,7 +273,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
 }
 
 http::ServerReply CqmService::answerIndex(const Context &context) {
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   std::vector<std::string> names;

@@ -2,7 +2,10 @@
 /*
  * The /cqm/ route: URL (request/) -> access decision (access/) -> a worker
  * permit (work_gate.h) -> the store's reader -> a format (formats/) or the
- * image hook (image_hook.h). What each kind of URL answers:
+ * image hook (image_hook.h). A data answer already in the response cache
+ * (response_cache.h) is sent without waiting for a worker: workers bound the
+ * work of producing answers, and sending a cached one is no such work.
+ * What each kind of URL answers:
  *   NAME.EXT      one graph: data in that format, png/svg from the image hook
  *   *.xml         every graph in one XML document, streamed graph by graph
  *   .EXT          list of graphs with total scores (csv tsv txt json xml); png/svg: blank graph
@@ -12,34 +15,43 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "access/access_policy.h"
+#include "cqm/store/store_reader.h"
 #include "http/http_server.h"
 #include "scores/graph_list_cache.h"
 #include "scores/score_rules.h"
+#include "server/response_cache.h"
 #include "server/router.h"
 #include "server/work_gate.h"
 
 namespace fbcqm::exporter {
 
 struct CqmServiceSettings {
-  std::string storeDir;
   std::string systemName;
   ScoreRules scores;
+  std::size_t cacheBytes = 32u << 20; /* finished data answers kept (response_cache.h) */
 };
 
 class CqmService {
 public:
   using Clock = std::function<std::int64_t()>; /* Unix seconds */
 
-  CqmService(CqmServiceSettings settings, const access::AccessPolicy &policy, WorkGate &gate, Clock clock);
+  /* reader: the store, checked once at start; a store removed later makes answers 503. */
+  CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy, WorkGate &gate,
+             Clock clock);
 
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
   /* /metrics takes its 24-hour scores from the same cache: one computation per sample for both. */
   GraphListCache &listCache() { return listCache_; }
+  /* Starts computing the graph list in the background (at start-up, so the first list request need not wait). */
+  void warmUp(std::int64_t now) { listCache_.refresh(cqm::sampleIndex(now) - 1); }
+  const ResponseCache &responseCache() const { return responseCache_; }
 
 private:
   struct Context;
@@ -47,12 +59,19 @@ private:
   http::ServerReply answerAllGraphs(const Context &context, WorkGate::Permit permit);
   http::ServerReply answerList(const Context &context);
   http::ServerReply answerIndex(const Context &context);
+  /* Waits for a worker; the 503 answer when none is given. */
+  std::optional<http::ServerReply> admit(const Context &context, WorkGate::Permit &permit);
+  static std::string cacheKey(const Context &context, const cqm::GraphInfo &info);
+  std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info,
+                                                 const std::string &key);
 
+  const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;
   const access::AccessPolicy &policy_;
   WorkGate &gate_;
   Clock clock_;
   GraphListCache listCache_;
+  ResponseCache responseCache_;
 };
 
 } // namespace fbcqm::exporter

@@ -40,6 +40,7 @@ struct ExporterConfig {
   unsigned maxWaitMs = 10000;
   unsigned connectionLimit = 512;
   unsigned connectionsPerAddress = 128;
+  unsigned cacheMegabytes = 32; /* finished data answers kept in memory */
 
   ScoreRules scores;
 };

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "server/work_gate.h"
 
+#include <algorithm>
+
 namespace fbcqm::exporter {
 
 WorkGate::WorkGate(Limits limits) : limits_(limits) {}
@@ -21,12 +23,17 @@ void WorkGate::Permit::release() {
   }
 }
 
-bool WorkGate::mayEnter(Priority priority, std::uint64_t ticket) const {
-  const auto p = static_cast<int>(priority);
-  if (busy_ >= limits_.workers || ticket != nowServing_[p])
-    return false;
-  /* Untrusted requests go only when no trusted one waits. */
-  return priority == Priority::Trusted || waiting_[static_cast<int>(Priority::Trusted)] == 0;
+void WorkGate::admitWaitersLocked() {
+  while (busy_ < limits_.workers) {
+    auto &queue = !queues_[0].empty() ? queues_[0] : queues_[1];
+    if (queue.empty())
+      return;
+    Waiter *next = queue.front();
+    queue.pop_front();
+    next->admitted = true;
+    ++busy_;
+    next->wake.notify_one();
+  }
 }
 
 WorkGate::Permit WorkGate::enter(Priority priority, Refusal *refusal) {
@@ -39,77 +46,51 @@ WorkGate::Permit WorkGate::enter(Priority priority, Refusal *refusal) {
   };
   if (closed_)
     return refuse(Refusal::Closed);
-  if (waiting_[p] == 0 && busy_ < limits_.workers &&
-      (priority == Priority::Trusted || waiting_[static_cast<int>(Priority::Trusted)] == 0)) {
+  /* Straight in when a worker is free and nobody who goes first is waiting. */
+  if (busy_ < limits_.workers && queues_[0].empty() && (priority == Priority::Trusted || queues_[1].empty())) {
     ++busy_;
     ++counters_.admitted[p];
-    ++nextTicket_[p];
-    ++nowServing_[p];
     return Permit(this);
   }
-  if (waiting_[p] >= limits_.queuePerClass) {
+  if (queues_[p].size() >= limits_.queuePerClass) {
     ++counters_.refusedFull[p];
     return refuse(Refusal::QueueFull);
   }
-  const std::uint64_t ticket = nextTicket_[p]++;
-  ++waiting_[p];
+  Waiter waiter;
+  queues_[p].push_back(&waiter);
   const auto deadline = std::chrono::steady_clock::now() + limits_.maxWait;
-  const bool admitted =
-      changed_.wait_until(lock, deadline, [&] { return closed_ || mayEnter(priority, ticket); }) && !closed_;
-  --waiting_[p];
-  if (!admitted) {
-    /* Give the turn away: later tickets must not wait for this one. */
-    if (ticket == nowServing_[p])
-      ++nowServing_[p];
-    else
-      abandoned_[p].push_back(ticket);
-    skipAbandoned(priority);
-    changed_.notify_all();
-    if (closed_)
-      return refuse(Refusal::Closed);
-    ++counters_.refusedTimeout[p];
-    return refuse(Refusal::TimedOut);
+  waiter.wake.wait_until(lock, deadline, [&] { return waiter.admitted || closed_; });
+  if (waiter.admitted) {
+    /* Admitted, possibly at the same instant as a close or the deadline: the worker is ours. */
+    ++counters_.admitted[p];
+    return Permit(this);
   }
-  ++nowServing_[p];
-  skipAbandoned(priority);
-  ++busy_;
-  ++counters_.admitted[p];
-  /* The next in line (or the other class) may enter too when workers > 1. */
-  changed_.notify_all();
-  return Permit(this);
-}
-
-void WorkGate::skipAbandoned(Priority priority) {
-  const auto p = static_cast<int>(priority);
-  bool skipped = true;
-  while (skipped) {
-    skipped = false;
-    for (auto it = abandoned_[p].begin(); it != abandoned_[p].end(); ++it) {
-      if (*it == nowServing_[p]) {
-        ++nowServing_[p];
-        abandoned_[p].erase(it);
-        skipped = true;
-        break;
-      }
-    }
-  }
+  auto &queue = queues_[p];
+  queue.erase(std::remove(queue.begin(), queue.end(), &waiter), queue.end());
+  if (closed_)
+    return refuse(Refusal::Closed);
+  ++counters_.refusedTimeout[p];
+  return refuse(Refusal::TimedOut);
 }
 
 void WorkGate::leave() {
   std::lock_guard<std::mutex> lock(mutex_);
   --busy_;
-  changed_.notify_all();
+  if (!closed_)
+    admitWaitersLocked();
 }
 
 void WorkGate::close() {
   std::lock_guard<std::mutex> lock(mutex_);
   closed_ = true;
-  changed_.notify_all();
+  for (auto &queue : queues_)
+    for (Waiter *waiter : queue)
+      waiter->wake.notify_one();
 }
 
 unsigned WorkGate::waiting(Priority priority) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return waiting_[static_cast<int>(priority)];
+  return static_cast<unsigned>(queues_[static_cast<int>(priority)].size());
 }
 
 WorkGate::Counters WorkGate::counters() const {

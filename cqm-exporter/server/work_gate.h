@@ -17,8 +17,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
-#include <vector>
 
 namespace fbcqm::exporter {
 
@@ -69,20 +69,20 @@ public:
   unsigned waiting(Priority priority) const;
 
 private:
+  /* One waiting request; admitted by the thread that frees a worker (direct hand-off, no thundering herd). */
+  struct Waiter {
+    std::condition_variable wake;
+    bool admitted = false;
+  };
+
   void leave();
-  bool mayEnter(Priority priority, std::uint64_t ticket) const;
-  void skipAbandoned(Priority priority);
+  /* Gives free workers to the queued requests, trusted ones first. Holds mutex_. */
+  void admitWaitersLocked();
 
   const Limits limits_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
   unsigned busy_ = 0;
-  unsigned waiting_[2] = {0, 0};
-  /* FIFO within a class: tickets handed out and the next ticket allowed in. */
-  std::uint64_t nextTicket_[2] = {0, 0};
-  std::uint64_t nowServing_[2] = {0, 0};
-  /* Tickets of waiters that gave up before their turn (at most queuePerClass each). */
-  std::vector<std::uint64_t> abandoned_[2];
+  std::deque<Waiter *> queues_[2]; /* FIFO per class */
   bool closed_ = false;
   Counters counters_;
 };

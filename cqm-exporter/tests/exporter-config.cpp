@@ -111,7 +111,7 @@ TEST_CASE("secret file: one line, private mode") {
 TEST_CASE("config file: every section, flags override it, errors name the line") {
   TempFile ini("; comment\n[server]\nstore = /from/ini\nlisten = 127.0.0.1:0\nlisten = [::1]:0\n"
                "trusted = 192.168.0.0/16\nsystem-name = box one\ntime-zone = UTC\n"
-               "[load]\nworkers = 2\nqueue = 5\nmax-wait-ms = 300\nconnections = 100\nconnections-per-address = 10\n"
+               "[load]\nworkers = 2\nqueue = 5\nmax-wait-ms = 300\nconnections = 100\nconnections-per-address = 10\ncache-mb = 7\n"
                "[scores]\nloss-percent = 5\nlatency-ms = 80\nlatency-points = 7\noffline-seconds = 3\n"
                "offline-points = 50\n",
                0644);
@@ -128,6 +128,7 @@ TEST_CASE("config file: every section, flags override it, errors name the line")
   CHECK(c.maxWaitMs == 300);
   CHECK(c.connectionLimit == 100);
   CHECK(c.connectionsPerAddress == 10);
+  CHECK(c.cacheMegabytes == 7);
   CHECK(c.scores.lossPercent == 5);
   CHECK(c.scores.latencyMs == 80);
   CHECK(c.scores.latencyPoints == 7);

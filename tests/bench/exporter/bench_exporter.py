@@ -43,8 +43,8 @@ def free_port():
 
 def wrk_rate(url):
     output = subprocess.run(WRK + [url], capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in output:
-        raise AssertionError("errors during the run:\n" + output)
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise AssertionError("errors during the run of %s:\n%s" % (url, output))
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
 
 
@@ -83,6 +83,7 @@ def responses_per_second(base):
                                  1000000 + i * 7, 2000000 + i) for i in range(1000)], base)
     root = os.path.join(base, "www")
     os.makedirs(os.path.join(root, "cqm"))
+    os.chmod(base, 0o755)  # nginx workers run as an unprivileged user when started by root
     with Exporter(store, base, "--trusted", "127.0.0.1/32", "--workers", "2") as exporter:
         for extension in ("csv", "json"):
             with urllib.request.urlopen(exporter.url("/cqm/line." + extension)) as reply:

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * /metrics with many graphs (default 100,000): the cost of one computation of
- * the per-graph text (24-hour scores from the list cache + each graph's last
- * complete sample + the text), next to its peer run side by side on the same
- * store, the /cqm/ graph list (scores only, the .txt list's text), and what a
- * scrape costs once the text is cached for the sample. Prints the ratio
- * metrics / list. Each graph holds one day of samples (864), like a store in
- * use, so the scores read what they would in production.
+ * /metrics with many graphs (default 100,000), next to its peer run side by
+ * side on the same store: the /cqm/ graph list with 24-hour scores (the .txt
+ * list). /metrics takes its scores from that same list (one cache in the
+ * exporter) and adds each graph's last complete sample and the text; the
+ * benchmark times that addition from a cold cache, and a scrape once the text
+ * is cached for the sample. Prints the ratio (list + /metrics) / list. Each graph holds one day of samples (864), like
+ * a store in use, so the scores read what they would in production.
  *
  * Environment: CQM_BENCH_GRAPHS (default 100000), CQM_BENCH_DIR (where the
  * store goes; it needs graphs x 40 KB of disk), CQM_BENCH_ROUNDS (default 3).
@@ -99,9 +99,8 @@ int main() {
   double listCpu = 0, metricsCpu = 0;
   for (int round = 0; round < rounds; ++round) {
     /* Peer: the /cqm/ list of graphs and scores (what .txt answers), from a cold cache. */
-    exporter::GraphListCache peer{exporter::ScoreRules{}};
     double wall = wallNow(), cpu = cpuSeconds();
-    auto list = peer.get(reader.value(), latest);
+    auto list = exporter::GraphListCache::compute(reader.value(), exporter::ScoreRules{}, latest);
     if (!list.ok())
       return 1;
     const std::string listText = exporter::textTableOfList(exporter::DataFormat::Txt, *list.value());
@@ -109,18 +108,21 @@ int main() {
     std::printf("%-44s %10.2f %10.2f %12zu\n", "list of graphs with scores (/cqm/.txt)", listWall, listCpuRound,
                 listText.size());
 
-    /* /metrics: its own list cache (cold) + each graph's last sample + the text. */
-    exporter::GraphListCache scores{exporter::ScoreRules{}};
+    /* /metrics: the same scores (an exporter shares the list cache between /cqm/ lists and /metrics),
+     * then each graph's last complete sample and the text, from a cold cache. */
+    const std::shared_ptr<const exporter::GraphList> scores = list.value();
     exporter::metrics::GraphMetricsCache cache(
-        [&scores](const StoreReader &r, std::int64_t index) { return scores.get(r, index); });
+        [&scores](std::int64_t index) -> Result<exporter::metrics::GraphMetricsCache::Scores, StoreError> {
+          return exporter::metrics::GraphMetricsCache::Scores{scores, index};
+        });
     wall = wallNow();
     cpu = cpuSeconds();
     auto text = cache.get(reader.value(), latest);
     if (!text.ok())
       return 1;
     const double metricsWall = wallNow() - wall, metricsCpuRound = cpuSeconds() - cpu;
-    std::printf("%-44s %10.2f %10.2f %12zu\n", "/metrics per-graph text (scores + samples)", metricsWall,
-                metricsCpuRound, text.value()->size());
+    std::printf("%-44s %10.2f %10.2f %12zu\n", "/metrics on top: last samples + text", metricsWall, metricsCpuRound,
+                text.value()->size());
 
     /* Later scrapes in the same sample: the cached text. */
     wall = wallNow();
@@ -131,12 +133,12 @@ int main() {
       bytes += cache.get(reader.value(), latest).value()->size();
     std::printf("%-44s %10.6f %10.6f %12zu\n", "cached scrape (same sample), per scrape", (wallNow() - wall) / kScrapes,
                 (cpuSeconds() - cpu) / kScrapes, bytes / kScrapes);
-    std::printf("ratio /metrics / list (cpu): %.2f\n", metricsCpuRound / listCpuRound);
+    std::printf("ratio (list + /metrics on top) / list, cpu: %.2f\n", (listCpuRound + metricsCpuRound) / listCpuRound);
     listCpu += listCpuRound;
     metricsCpu += metricsCpuRound;
   }
-  std::printf("mean over %d rounds: list %.2f s cpu, /metrics %.2f s cpu, ratio %.2f\n", rounds, listCpu / rounds,
-              metricsCpu / rounds, metricsCpu / listCpu);
+  std::printf("mean over %d rounds: list %.2f s cpu, /metrics on top %.2f s cpu, ratio (list + on top) / list %.2f\n",
+              rounds, listCpu / rounds, metricsCpu / rounds, (listCpu + metricsCpu) / listCpu);
   fs::remove_all(root);
   return 0;
 }
