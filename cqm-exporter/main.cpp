@@ -21,6 +21,7 @@
 #include "access/logins.h"
 #include "cqm/store/store_reader.h"
 #include "http/http_server.h"
+#include "metrics/metrics_service.h"
 #include "server/access_log.h"
 #include "server/cqm_service.h"
 #include "server/exporter_config.h"
@@ -109,6 +110,21 @@ int run(ExporterConfig config) {
   /* /ping writes the wanted-targets record beside the store; cqm_ping follows it (ping/ping_control.h). */
   router.add("/ping", makePingRoute(policy, PingControlOptions{config.storeDir, config.pingMaxTargets},
                                     [] { return static_cast<std::int64_t>(std::time(nullptr)); }));
+  metrics::RequestCounters requestCounters;
+  metrics::MetricsService metricsService(
+      config.storeDir, policy, gate, requestCounters,
+      [&cqm](std::int64_t latestIndex) -> fbcqm::Result<metrics::GraphMetricsCache::Scores, fbcqm::cqm::StoreError> {
+        /* Asked before the list: a list newer than it says is only recomputed once more, never kept stale. */
+        const std::int64_t asOf = cqm.listCache().latestComputed().value_or(INT64_MIN);
+        auto list = cqm.listCache().get(latestIndex);
+        if (!list)
+          return fbcqm::fail(list.error());
+        return metrics::GraphMetricsCache::Scores{list.value(), asOf};
+      },
+      [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  router.add("/metrics", [&metricsService](const fbcqm::http::ServerRequest &request, RequestNote &note) {
+    return metricsService.handle(request, note);
+  });
 
   /* Signals are taken by sigwait below, never by a handler: block them before any thread starts. */
   sigset_t stopSignals;
@@ -128,9 +144,12 @@ int run(ExporterConfig config) {
     options.perAddressConnectionLimit = config.connectionsPerAddress;
     options.connectionMemoryLimit = kConnectionMemoryBytes;
     options.maxBodyBytes = 4096;
-    auto server = fbcqm::http::Server::start(options, [&router, accessLog](const fbcqm::http::ServerRequest &request) {
-      return router.dispatch(request, accessLog);
-    });
+    auto server = fbcqm::http::Server::start(
+        options, [&router, accessLog, &requestCounters](const fbcqm::http::ServerRequest &request) {
+          fbcqm::http::ServerReply reply = router.dispatch(request, accessLog);
+          requestCounters.count(reply.status);
+          return reply;
+        });
     if (!server) {
       complain(server.error());
       gate.close();

@@ -30,6 +30,10 @@ packages=(
   # (rrdtool above and nginx-light: the peers of the rendering benchmarks)
   pngcheck         # checks every rendered PNG
   python3-pil      # rasterises the graph font at build time; independent PNG decoder in pixel tests
+  # demo, Grafana dashboards, Prometheus /metrics
+  graphite-carbon  # carbon-cache: the demo's Graphite, and the store the dashboards are checked against
+  python3-prometheus-client  # an independent parser of the exporter's /metrics in tests
+  chromium         # headless browser of the end-to-end test: loads the index and a graph
   # Debian packaging
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
 )

@@ -12,9 +12,9 @@
 #include "formats/text_table.h"
 #include "formats/xml_data.h"
 #include "request/sample_range.h"
-#include "server/access_reply.h"
 #include "server/http_date.h"
 #include "server/image_hook.h"
+#include "server/refusal_reply.h"
 
 namespace fbcqm::exporter {
 
@@ -56,10 +56,7 @@ std::optional<http::ServerReply> CqmService::admit(const Context &context, WorkG
   permit = gate_.enter(context.trusted ? Priority::Trusted : Priority::Untrusted, &refusal);
   if (permit)
     return std::nullopt;
-  http::ServerReply reply =
-      textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
-  reply.headers.emplace_back("Retry-After", "1");
-  return reply;
+  return busyReply(refusal);
 }
 
 CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,

@@ -47,6 +47,8 @@ public:
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
+  /* /metrics takes its 24-hour scores from the same cache: one computation per sample for both. */
+  GraphListCache &listCache() { return listCache_; }
   /* Starts computing the graph list in the background (at start-up, so the first list request need not wait). */
   void warmUp(std::int64_t now) { listCache_.refresh(cqm::sampleIndex(now) - 1); }
   const ResponseCache &responseCache() const { return responseCache_; }

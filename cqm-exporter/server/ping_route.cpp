@@ -4,7 +4,7 @@
 #include <mutex>
 #include <string_view>
 
-#include "server/access_reply.h"
+#include "server/refusal_reply.h"
 
 namespace fbcqm::exporter {
 

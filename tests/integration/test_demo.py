@@ -1,30 +1,38 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The demo stack (packaging/demo/run-demo.sh) with the programs of this build:
-it starts two simulated boxes and the real collectd, freebox values of both
-boxes reach the csv plugin, the automatic CQM graphs reach the store, and it
-stops everything it started - after --duration, on SIGINT, when one of its
-processes dies and when collectd cannot start (both exit 1). A second demo on
-the same work directory and bad command lines are refused."""
+"""The demo stack (packaging/demo/run-demo.sh -> demo.py) with the programs of
+this build, driven as a user would but without a terminal: it fills its
+history through collectd, goes live (both boxes' values reach collectd, the
+automatic CQM graphs reach the store), reuses its work directory on a second
+run, and stops everything it started - after --duration, on SIGINT (Ctrl-C),
+when one of its processes dies and when collectd cannot start (both exit 1).
+A second demo on the same work directory and bad command lines are refused;
+a user other than root runs it too."""
 
 import glob
 import os
+import pwd
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import build_plugin, wait_until  # noqa: E402
+from write_cqm_support import dump  # noqa: E402
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging", "demo", "run-demo.sh")
-STARTED = ("freebox-sim-ultra", "freebox-sim-revolution", "collectd")
+BOX_PROCESSES = ("freebox-sim-ultra", "freebox-sim-revolution")
+SAMPLE = 100
 
 
 def demo_env():
     env = dict(os.environ)
-    # The script reads the programs from these (the meson integration env sets them).
+    # demo.py reads the programs from these (the meson integration env sets them).
     env["FBCQM_PLUGIN_FREEBOX"] = build_plugin("freebox")
     env["FBCQM_PLUGIN_WRITE_CQM"] = build_plugin("write_cqm")
     if not os.path.exists(env.get("FBCQM_FREEBOX_SIM", "")):
@@ -42,7 +50,7 @@ def read(path):
 
 def csv_rows(workdir, box, type_name):
     rows = []
-    for path in glob.glob(os.path.join(workdir, "csv", "demo", "freebox-" + box, type_name + "-*")):
+    for path in glob.glob(os.path.join(workdir, "collectd", "csv", "demo", "freebox-" + box, type_name + "-*")):
         rows += [line for line in read(path).splitlines() if line and not line.startswith("epoch")]
     return rows
 
@@ -59,7 +67,7 @@ def processes_mentioning(text):
     """Live processes whose command line contains text (the demo's workdir)."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or int(entry) == os.getpid():
             continue
         cmdline = read("/proc/%s/cmdline" % entry).replace("\0", " ")
         status = read("/proc/%s/status" % entry)
@@ -83,123 +91,194 @@ class DemoTest(unittest.TestCase):
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args, env=None):
+    def command(self, *args):
+        return ["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1", "--graphite", "off",
+                "--status-every", "2", "--port", "0"] + list(args)
+
+    def start(self, *args, env=None, prefix=()):
         self.output = open(self.output_path, "w")
-        command = ["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1"] + list(args)
-        self.process = subprocess.Popen(command, stdout=self.output, stderr=subprocess.STDOUT,
-                                        env=env or demo_env())
+        self.process = subprocess.Popen(list(prefix) + self.command(*args), stdout=self.output,
+                                        stderr=subprocess.STDOUT, env=env or demo_env())
 
     def finish(self, timeout):
         try:
             code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.fail("run-demo.sh still running after %ss:\n%s" % (timeout, self.diagnostics()))
+            self.fail("the demo still runs after %ss:\n%s" % (timeout, self.diagnostics()))
         self.output.close()
         return code
 
     def diagnostics(self):
-        return "--- run-demo.sh output:\n%s\n--- collectd.log tail:\n%s" % (
-            read(self.output_path), "\n".join(read(os.path.join(self.workdir, "collectd.log")).splitlines()[-30:]))
+        return "--- demo output:\n%s\n--- collectd.log tail:\n%s" % (
+            read(self.output_path), "\n".join(read(os.path.join(self.workdir, "collectd", "collectd.log"))
+                                              .splitlines()[-30:]))
 
-    def wait_for_values_of_both_boxes(self):
+    def wait_for_live_values_of_both_boxes(self):
         def both():
             if self.process.poll() is not None:
-                raise AssertionError("run-demo.sh exited early:\n" + self.diagnostics())
+                raise AssertionError("the demo exited early:\n" + self.diagnostics())
             return csv_rows(self.workdir, "ultra", "if_octets-wan") and csv_rows(self.workdir, "revolution",
                                                                                   "if_octets-wan")
-        wait_until(both, 20, "freebox values of both boxes in csv", lambda: "\n" + self.diagnostics())
+        wait_until(both, 60, "freebox values of both boxes in csv", lambda: "\n" + self.diagnostics())
+
+    def assert_stopped_cleanly(self, output, names):
+        for name in names:
+            self.assertRegex(output, r"%s \(pid \d+\) stopped" % name, self.diagnostics())
 
     def assert_nothing_left(self):
         pids = started_pids(self.workdir)
-        self.assertEqual(sorted(pids), sorted(STARTED), read(os.path.join(self.workdir, "demo.pids")))
+        self.assertTrue(set(BOX_PROCESSES + ("collectd",)) <= set(pids), pids)
         for name, pid in pids.items():
             status = read("/proc/%d/status" % pid)
             self.assertTrue(status == "" or "State:\tZ" in status or self.workdir not in read(
                 "/proc/%d/cmdline" % pid), "%s (pid %d) is still running" % (name, pid))
         self.assertEqual(processes_mentioning(self.workdir), [])
 
-    def test_duration_run(self):
-        self.start("--duration", "6", "--status-every", "3")
-        code = self.finish(60)
+    def test_history_then_live_then_a_second_run(self):
+        self.start("--duration", "5", "--history", "2")
+        code = self.finish(240)
         output = read(self.output_path)
         self.assertEqual(code, 0, self.diagnostics())
-        self.assertIn("Initialization complete", read(os.path.join(self.workdir, "collectd.log")))
-        self.assertIn("stopping (--duration 6)", output)
-        for name in STARTED:
-            self.assertRegex(output, r"%s \(pid \d+\) stopped" % name)
-        self.assertRegex(output, r"ping plugin: (127\.0\.0\.1|not loaded|disabled)")
+        self.assertIn("stopping (--duration 5)", output)
+        self.assert_stopped_cleanly(output, BOX_PROCESSES + ("collectd",))
+        store = os.path.join(self.workdir, "cqm-store")
 
-        # Both boxes' freebox values reached the csv plugin, HTTPS (ultra) and HTTP (revolution).
+        # Two hours of history went through collectd into the store: 72 samples per graph, the last
+        # one ending where the live sample begins; the xDSL box has one resynchronisation a night
+        # (not in these two hours, unless the test runs at 03:10 UTC), the loopback echoes are exact.
+        graphs = {graph: dump(store, graph) for graph in ("ultra", "revolution", "loopback")}
+        for graph, samples in graphs.items():
+            self.assertIsNotNone(samples, "%s: no graph\n%s" % (graph, self.diagnostics()))
+        history = sorted(graphs["loopback"])[:72]  # cqm_ping's live samples follow, when it runs
+        self.assertEqual(len(history), 72, "loopback samples: %s" % history[:3])
+        self.assertEqual(history, list(range(history[0], history[0] + 72)))
+        if "cqm_ping: one echo a second" in output:
+            self.assertIn(history[-1] + 1, graphs["loopback"], "no live echoes after the history")
+        for index in history:
+            sample = graphs["loopback"][index]
+            self.assertEqual(sample["sent"], "100", sample)
+            self.assertLessEqual(int(sample["failed"]), 3, sample)
+            self.assertLess(int(sample["min"]), 1000000, sample)  # a loopback echo: well under 1 ms
         for box in ("ultra", "revolution"):
-            self.assertTrue(csv_rows(self.workdir, box, "if_octets-wan"), box + " WAN counters in csv")
-            self.assertTrue(csv_rows(self.workdir, box, "bool-connection_up"), box + " line state in csv")
-        self.assertTrue(csv_rows(self.workdir, "revolution", "snr-xdsl_down"), "revolution xDSL margin in csv")
-        self.assertTrue(csv_rows(self.workdir, "ultra", "power-sfp_rx"), "ultra fibre power in csv")
-        self.assertRegex(output, r"csv files: [1-9]\d* \(freebox-ultra [1-9]\d*, freebox-revolution [1-9]\d*\)")
+            covered = [i for i in history if graphs[box].get(i, {}).get("rx", "-") != "-"]
+            self.assertEqual(len(covered), 72, box)
+            # The live values continue the graph in the sample after the history.
+            self.assertIn(history[-1] + 1, graphs[box], box)
+            self.assertNotEqual(graphs[box][history[-1] + 1]["rx"], "-", box)
 
-        # The credentials the plugin read are the user's secret.
+        # Live: both boxes' freebox values reached collectd, over HTTPS (ultra) and HTTP (revolution).
         for box in ("ultra", "revolution"):
+            self.assertTrue(csv_rows(self.workdir, box, "if_octets-wan"), box + " WAN counters")
+            self.assertTrue(csv_rows(self.workdir, box, "bool-connection_up"), box + " line state")
             mode = os.stat(os.path.join(self.workdir, "credentials", box + ".json")).st_mode & 0o777
             self.assertEqual(mode, 0o600, box)
+        self.assertTrue(csv_rows(self.workdir, "revolution", "snr-xdsl_down"), "revolution xDSL margin")
+        self.assertTrue(csv_rows(self.workdir, "ultra", "power-sfp_rx"), "ultra fibre power")
+        self.assertRegex(output, r"(?m)^\s+ultra\s+throughput")
+        self.assertRegex(output, r"(?m)^\s+loopback\s+loss-latency")
+        self.assert_nothing_left()
+        first_output = output
 
-        # write_cqm stored the automatic freebox graphs (at the latest at collectd's shutdown).
-        for graph in ("ultra", "revolution"):
-            self.assertTrue(os.path.exists(os.path.join(self.workdir, "cqm-store", "graphs", graph + ".cqm")), graph)
-        cqm_store = os.environ.get("FBCQM_CQM_STORE", "")
-        if os.path.exists(cqm_store):
-            listing = subprocess.run([cqm_store, "--store", os.path.join(self.workdir, "cqm-store"), "ls"],
-                                     capture_output=True, text=True, check=True).stdout
-            self.assertRegex(listing, r"(?m)^ultra\s+throughput")
-            self.assertRegex(listing, r"(?m)^revolution\s+throughput")
-            self.assertIn("last samples of ultra", output)
+        # A second run reuses the directory: the stored day stays, only the gap is filled.
+        self.start("--duration", "2", "--history", "2")
+        code = self.finish(240)
+        output = read(self.output_path)
+        self.assertEqual(code, 0, self.diagnostics())
+        again = dump(store, "loopback")
+        for index in history:
+            self.assertEqual(again[index], graphs["loopback"][index], "sample %d changed" % index)
+        # Only the gap since the first run was sent (a sample or two), not the two hours again.
+        first_sent = int(re.search(r"(\d+) PUTVALs", first_output).group(1))
+        again_sent = re.search(r"(\d+) PUTVALs", output)
+        self.assertTrue(again_sent is None or int(again_sent.group(1)) < first_sent / 10, output)
         self.assert_nothing_left()
 
     def test_sigint_stops_everything(self):
-        self.start("--status-every", "60")
-        self.wait_for_values_of_both_boxes()
+        self.start("--history", "0.1")  # a few samples: the graphs exist at once
+        self.wait_for_live_values_of_both_boxes()
+        if os.access(os.environ.get("FBCQM_CQM_EXPORTER", ""), os.X_OK):
+            self.check_the_printed_urls()
         # A second demo on the same work directory is refused and disturbs nothing.
-        second = subprocess.run(["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--duration", "1"],
-                                capture_output=True, text=True, env=demo_env(), timeout=30)
+        second = subprocess.run(self.command("--duration", "1"), capture_output=True, text=True, env=demo_env(),
+                                timeout=30)
         self.assertEqual(second.returncode, 1, second.stdout + second.stderr)
         self.assertIn("another demo is running", second.stderr)
         self.assertIsNone(self.process.poll(), "the first demo still runs")
         self.process.send_signal(signal.SIGINT)
-        code = self.finish(30)
+        code = self.finish(60)
+        output = read(self.output_path)
         self.assertEqual(code, 0, self.diagnostics())
-        self.assertIn("stopping (SIGINT)", read(self.output_path))
+        self.assertIn("stopping (SIGINT)", output)
+        self.assert_stopped_cleanly(output, BOX_PROCESSES + ("collectd",))
         self.assert_nothing_left()
 
+    def check_the_printed_urls(self):
+        """The index, graph csv and /metrics URLs the demo prints answer, from the exporter it started."""
+        urls = wait_until(lambda: re.findall(r"(http://127\.0\.0\.1:\d+/\S*)", read(self.output_path)), 60,
+                          "the URLs", lambda: "\n" + self.diagnostics())
+        index = next(u for u in urls if u.endswith("/cqm/"))
+        with urllib.request.urlopen(index, timeout=30) as response:
+            page = response.read().decode()
+        self.assertEqual(response.status, 200)
+        self.assertIn("ultra", page)
+        csv_url = next(u for u in urls if u.endswith("/cqm/ultra.csv"))
+        # The live graph's first sample is stored when its 100 s end (or at a flush): poll for it.
+        def csv_rows_of_ultra():
+            try:
+                with urllib.request.urlopen(csv_url, timeout=30) as answer:
+                    return answer.read().decode().splitlines()
+            except urllib.error.HTTPError:
+                return None
+        lines = wait_until(csv_rows_of_ultra, 30, csv_url)
+        self.assertTrue(lines[0].startswith("Time,"), lines[:2])
+        metrics = next(u for u in urls if u.endswith("/metrics"))
+        with urllib.request.urlopen(metrics, timeout=30) as response:
+            self.assertIn("cqm_exporter_requests_total", response.read().decode())
+
     def test_a_dying_box_stops_the_demo_with_an_error(self):
-        self.start("--no-ping")
-        self.wait_for_values_of_both_boxes()
+        self.start("--history", "0")
+        self.wait_for_live_values_of_both_boxes()
         os.kill(started_pids(self.workdir)["freebox-sim-revolution"], signal.SIGKILL)
-        code = self.finish(30)
+        code = self.finish(60)
         output = read(self.output_path)
         self.assertEqual(code, 1, self.diagnostics())
-        self.assertIn("freebox-sim-revolution (pid", output)
-        self.assertIn("died unexpectedly", output)
-        self.assertRegex(output, r"collectd \(pid \d+\) stopped")
+        self.assertRegex(output, r"freebox-sim-revolution \(pid \d+\) killed by SIGKILL unexpectedly")
+        self.assert_stopped_cleanly(output, ("collectd", "freebox-sim-ultra"))
         self.assert_nothing_left()
 
     def test_collectd_that_cannot_start(self):
         env = demo_env()
         env["FBCQM_COLLECTD"] = "/bin/false"
-        self.start("--no-ping", env=env)
-        code = self.finish(30)
+        self.start("--history", "0", env=env)
+        code = self.finish(60)
         output = read(self.output_path)
         self.assertEqual(code, 1, self.diagnostics())
-        self.assertIn("collectd exited while waiting for 'Initialization complete'", output)
-        self.assertRegex(output, r"freebox-sim-ultra \(pid \d+\) stopped")
-        self.assertRegex(output, r"freebox-sim-revolution \(pid \d+\) stopped")
+        self.assertIn("collectd exited with status 1 while waiting for log line 'Initialization complete'", output)
+        self.assert_stopped_cleanly(output, BOX_PROCESSES)
+        self.assert_nothing_left()
+
+    @unittest.skipUnless(os.getuid() == 0 and shutil.which("runuser"), "needs root to run as another user")
+    def test_a_user_other_than_root_runs_it(self):
+        nobody = pwd.getpwnam("nobody")
+        os.chown(self.workdir, nobody.pw_uid, nobody.pw_gid)
+        self.start("--duration", "3", "--history", "0.2", prefix=("runuser", "-u", "nobody", "--"))
+        code = self.finish(120)
+        self.assertEqual(code, 0, self.diagnostics())
+        self.assertEqual(os.stat(os.path.join(self.workdir, "cqm-store", "graphs", "ultra.cqm")).st_uid,
+                         nobody.pw_uid)
+        self.assertIsNotNone(dump(os.path.join(self.workdir, "cqm-store"), "revolution"))
         self.assert_nothing_left()
 
     def test_bad_command_lines(self):
         for args in (["--duration", "soon"], ["--duration"], ["--interval", "0"], ["--frobnicate"],
-                     ["--workdir", "/"]):
+                     ["--workdir", "/"], ["--history", "-1"], ["--graphite", "nowhere"], ["--build-dir"]):
             result = subprocess.run(["bash", SCRIPT, "--no-build"] + args, capture_output=True, text=True,
                                     env=demo_env(), timeout=30)
             self.assertEqual(result.returncode, 2, "%s: %s" % (args, result.stderr))
-            self.assertIn("run-demo:", result.stderr)
+            self.assertRegex(result.stderr, r"^run-demo: .* \(try --help\)\n$", args)
+        result = subprocess.run(["bash", SCRIPT, "--help"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("--history HOURS", result.stdout)
         # Nothing was started for them.
         self.assertFalse(os.path.exists(os.path.join(self.workdir, "demo.pids")))
 

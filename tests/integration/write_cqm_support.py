@@ -6,12 +6,12 @@ plugins/write_cqm/README.md, written again in Python)."""
 
 import math
 import os
-import socket
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import Collectd, build_plugin, wait_until  # noqa: E402,F401
+from unixsock import UnixSocketClient  # noqa: E402,F401
 
 CQM_STORE = os.environ.get("FBCQM_CQM_STORE", "cqm-store")
 SAMPLE = 100
@@ -39,39 +39,6 @@ def write_cqm_daemon(name, store_dir, options="", base_dir=None, write_threads=N
     daemon.config = "\n".join(lines)
     daemon.socket_path = socket_path
     return daemon
-
-
-class UnixSocketClient:
-    """collectd's unixsock protocol: one command per line, one status line back."""
-
-    def __init__(self, daemon, timeout=20):
-        daemon.wait_for(lambda: os.path.exists(daemon.socket_path), timeout, "the unixsock socket")
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(daemon.socket_path)
-        self.file = self.sock.makefile("rw", encoding="ascii", newline="\n")
-
-    def command(self, line):
-        self.file.write(line + "\n")
-        self.file.flush()
-        status = self.file.readline().strip()
-        if not status.startswith("0 "):
-            raise AssertionError("collectd refused %r: %s" % (line, status))
-        return status
-
-    def putval(self, identifier, time, values, interval):
-        fields = ":".join("U" if v is None else repr(v) for v in values)
-        return self.command('PUTVAL "%s" interval=%s %s:%s' % (identifier, repr(interval), repr(time), fields))
-
-    def flush(self):
-        return self.command("FLUSH plugin=write_cqm")
-
-    def close(self):
-        try:
-            self.file.close()
-            self.sock.close()
-        except OSError:
-            pass
 
 
 def cqm_store(store_dir, *args, tz="Europe/Paris"):

@@ -14,18 +14,14 @@ deadline; nothing sleeps for a fixed time.
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
+
+from processes import HarnessError, ManagedProcess, wait_until  # noqa: F401 (re-exported)
 
 COLLECTD = os.environ.get("FBCQM_COLLECTD", "/usr/sbin/collectd")
 STOCK_PLUGIN_DIR = os.environ.get("FBCQM_STOCK_PLUGIN_DIR", "/usr/lib/collectd")
 STOCK_TYPES_DB = "/usr/share/collectd/types.db"
-
-
-class HarnessError(AssertionError):
-    pass
 
 
 def build_plugin(name):
@@ -56,22 +52,9 @@ def sanitizer_env():
     return env
 
 
-def wait_until(predicate, timeout, what, on_timeout=None, interval=0.05):
-    """Poll predicate() until it returns a truthy value or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            extra = on_timeout() if on_timeout else ""
-            raise HarnessError("timed out after %.1fs waiting for %s%s" % (timeout, what, extra))
-        time.sleep(interval)
-
-
 class Collectd:
     def __init__(self, name, plugins=(), stock_plugins=("csv",), config="", interval=1.0,
-                 types_db=(), hostname="testhost", base_dir=None, extra_env=None, wrapper=()):
+                 types_db=(), hostname="testhost", base_dir=None, extra_env=None, wrapper=(), new_session=False):
         self.name = name
         self.plugins = list(plugins)
         self.stock_plugins = list(stock_plugins)
@@ -89,8 +72,8 @@ class Collectd:
         self.log_path = os.path.join(self.base_dir, "collectd.log")
         self.output_path = os.path.join(self.base_dir, "collectd.out")
         self.conf_path = os.path.join(self.base_dir, "collectd.conf")
-        self.process = None
-        self.killed = False
+        self.new_session = new_session
+        self.handle = None  # the ManagedProcess
         # Tests that kill collectd on purpose set this to False.
         self.expect_clean_exit = True
 
@@ -138,10 +121,19 @@ class Collectd:
         env = dict(os.environ)
         env.update(sanitizer_env())
         env.update(self.extra_env)
-        self._output = open(self.output_path, "w")
-        self.process = subprocess.Popen(self.wrapper + [COLLECTD, "-f", "-C", self.conf_path], stdout=self._output,
-                                        stderr=subprocess.STDOUT, env=env)
+        label = self.name if self.name.startswith("collectd") else "collectd-" + self.name
+        self.handle = ManagedProcess(label, self.wrapper + [COLLECTD, "-f", "-C", self.conf_path], self.output_path,
+                                     env=env, new_session=self.new_session).start()
         return self
+
+    @property
+    def process(self):
+        """The subprocess.Popen of the daemon (None before start())."""
+        return self.handle.popen if self.handle else None
+
+    @property
+    def killed(self):
+        return self.handle is not None and self.handle.killed
 
     def __enter__(self):
         return self.start()
@@ -157,7 +149,7 @@ class Collectd:
     # -- observation ----------------------------------------------------------
 
     def running(self):
-        return self.process is not None and self.process.poll() is None
+        return self.handle is not None and self.handle.running()
 
     def log(self):
         text = ""
@@ -176,11 +168,9 @@ class Collectd:
         return "\n--- collectd %s (%s), log tail:\n%s" % (self.name, state, "\n".join(self.log().splitlines()[-40:]))
 
     def wait_for(self, predicate, timeout, what):
-        def check():
-            if not self.running():
-                raise HarnessError("collectd died while waiting for %s%s" % (what, self.diagnostics()))
-            return predicate()
-        return wait_until(check, timeout, what, self.diagnostics)
+        if self.handle is None:
+            raise HarnessError("collectd %s was never started" % self.name)
+        return self.handle.wait_for(predicate, timeout, what, self.diagnostics)
 
     def wait_for_log(self, needle, timeout=10):
         return self.wait_for(lambda: self.log_lines(needle), timeout, "log line %r" % needle)
@@ -204,18 +194,7 @@ class Collectd:
     # -- tear-down ------------------------------------------------------------
 
     def stop(self, timeout=15):
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.killed = True
-                self.process.kill()
-                self.process.wait()
-        self._output.close()
-        return self.process.returncode
+        return self.handle.stop(timeout) if self.handle else None
 
     def cleanup(self):
         if os.environ.get("FBCQM_KEEP_TMP") != "1":

@@ -19,13 +19,11 @@ need on top (SimBox: frozen values and the test app granted).
 import json
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import urllib.error
 import urllib.request
 
-from collectd_harness import HarnessError, wait_until
+from processes import HarnessError, ManagedProcess
 
 FREEBOX_SIM = os.environ.get("FBCQM_FREEBOX_SIM", "")
 PKI_DIR = os.environ.get("FBCQM_TEST_PKI_DIR", "")
@@ -33,10 +31,13 @@ PKI_DIR = os.environ.get("FBCQM_TEST_PKI_DIR", "")
 
 class FreeboxSim:
     def __init__(self, model, tls=False, frozen=False, apps=(), extra_args=(), name=None, http_port=0,
-                 tls_bind="127.0.0.1"):
+                 tls_bind="127.0.0.1", directory=None, pki_dir=None, new_session=False, program=None):
         """apps: (app_id, app_token) pairs granted beforehand; tls_bind: the HTTPS listener's address
-        (0.0.0.0 to be reachable at addresses the certificate does not name)."""
-        if not FREEBOX_SIM or not os.path.exists(FREEBOX_SIM):
+        (0.0.0.0 to be reachable at addresses the certificate does not name); directory: where its
+        log and port file go (default: a new temporary directory, removed by cleanup()); pki_dir:
+        server.pem and server-key.pem for TLS (default: the test PKI)."""
+        self.program = program or FREEBOX_SIM
+        if not self.program or not os.path.exists(self.program):
             raise HarnessError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
         self.model = model
         self.name = name or model
@@ -46,23 +47,27 @@ class FreeboxSim:
         self.apps = list(apps)
         self.extra_args = list(extra_args)
         self.requested_http_port = http_port
-        self.dir = tempfile.mkdtemp(prefix="freebox-sim-%s-" % self.name, dir=os.environ.get("FBCQM_TEST_TMPDIR"))
-        self.port_file = os.path.join(self.dir, "ports.json")
-        self.log_path = os.path.join(self.dir, "sim.log")
-        self.process = None
-        self._log = None
+        self.pki_dir = pki_dir or PKI_DIR
+        self.new_session = new_session
+        self.own_dir = directory is None
+        self.dir = directory or tempfile.mkdtemp(prefix="freebox-sim-%s-" % self.name,
+                                                 dir=os.environ.get("FBCQM_TEST_TMPDIR"))
+        prefix = "" if self.own_dir else self.name + "."
+        self.port_file = os.path.join(self.dir, prefix + "ports.json")
+        self.log_path = os.path.join(self.dir, prefix + ("sim.log" if self.own_dir else "log"))
+        self.handle = None  # the ManagedProcess
         self.http_port = self.https_port = None
 
     # -- lifecycle -------------------------------------------------------
     def command_line(self):
-        cmd = [FREEBOX_SIM, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
+        cmd = [self.program, "--model", self.model, "--listen", "127.0.0.1:%d" % self.requested_http_port,
                "--port-file", self.port_file]
         if self.frozen:
             cmd.append("--frozen")
         if self.tls:
             cmd += ["--tls-listen", "%s:0" % self.tls_bind,
-                    "--tls-cert", os.path.join(PKI_DIR, "server.pem"),
-                    "--tls-key", os.path.join(PKI_DIR, "server-key.pem")]
+                    "--tls-cert", os.path.join(self.pki_dir, "server.pem"),
+                    "--tls-key", os.path.join(self.pki_dir, "server-key.pem")]
         for app_id, token in self.apps:
             cmd += ["--app-id", app_id, "--app-token", token]
         return cmd + self.extra_args
@@ -70,39 +75,33 @@ class FreeboxSim:
     def start(self, timeout=15):
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
-        self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.command_line(), stdout=self._log, stderr=subprocess.STDOUT)
-
-        def ready():
-            if self.process.poll() is not None:
-                raise HarnessError("freebox-sim exited with %d:\n%s" % (self.process.returncode, self.log_text()))
-            return os.path.exists(self.port_file)
-        wait_until(ready, timeout, "freebox-sim %s to write its port file" % self.name)
+        self.handle = ManagedProcess("freebox-sim-" + self.name, self.command_line(), self.log_path, append=True,
+                                     new_session=self.new_session).start()
+        self.handle.wait_for(lambda: os.path.exists(self.port_file), timeout,
+                             "freebox-sim %s to write its port file" % self.name, lambda: ":\n" + self.log_text())
         with open(self.port_file) as handle:
             ports = json.load(handle)
         self.http_port, self.https_port = ports["http"], ports.get("https")
         self.requested_http_port = self.http_port  # a restart comes back on the same port
         return self
 
+    @property
+    def process(self):
+        """The subprocess.Popen of the simulator (None before start())."""
+        return self.handle.popen if self.handle else None
+
     def stop(self, timeout=10):
         """SIGTERM, then wait; returns the exit code."""
-        try:
-            if self.process and self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-                    raise HarnessError("freebox-sim did not stop within %ss after SIGTERM" % timeout)
-        finally:
-            if self._log:
-                self._log.close()
-        return self.process.returncode if self.process else None
+        if self.handle is None:
+            return None
+        code = self.handle.stop(timeout)
+        if self.handle.killed:
+            raise HarnessError("freebox-sim did not stop within %ss after SIGTERM" % timeout)
+        return code
 
     def cleanup(self):
         self.stop()
-        if os.environ.get("FBCQM_KEEP_TMP") != "1":
+        if self.own_dir and os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "server/access_reply.h"
+#include "server/refusal_reply.h"
 
 #include <string>
 
@@ -13,6 +13,13 @@ http::ServerReply refusalReply(const access::AccessDecision &decision) {
     reply.headers.emplace_back("WWW-Authenticate", std::string(access::kBasicChallenge));
   if (decision.retryAfterSeconds > 0)
     reply.headers.emplace_back("Retry-After", std::to_string(decision.retryAfterSeconds));
+  return reply;
+}
+
+http::ServerReply busyReply(WorkGate::Refusal refusal) {
+  http::ServerReply reply =
+      textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
+  reply.headers.emplace_back("Retry-After", "1");
   return reply;
 }
 
