@@ -42,7 +42,7 @@ class ExporterLoadTest(unittest.TestCase):
             last = int(time.time()) // 100 - 1
             import_rows(store, "line", [((last - 999 + i) * 100, 100, i % 3, 20000000, 21000000 + i, 25000000,
                                          1000000 + i, 2000000 + i) for i in range(1000)], tmp)
-            with Exporter(store, tmp, "--trusted", "127.0.0.2/32", "--secret", SECRET, "--queue", "16",
+            with Exporter(store, tmp, "--trusted", "127.0.0.2/32", "--secret", SECRET, "--queue", "4",
                           "--cache-mb", "0") as exporter:
                 self.run_flood(exporter)
         finally:
@@ -63,7 +63,7 @@ class ExporterLoadTest(unittest.TestCase):
         hwm_before = exporter.vm_hwm_kib()
 
         # wrk runs niced: it stands for clients on other machines, whose CPU is not the server's.
-        wrk = subprocess.Popen(["nice", "-n", "10", "wrk", "-t1", "-c32", "-d%ds" % FLOOD_SECONDS, "--latency", exporter.url(path)],
+        wrk = subprocess.Popen(["nice", "-n", "10", "wrk", "-t1", "-c16", "-d%ds" % FLOOD_SECONDS, "--latency", exporter.url(path)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         latencies, statuses = [], []
         stop = threading.Event()
