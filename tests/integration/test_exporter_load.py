@@ -13,7 +13,10 @@ one worker, as on a FireBrick (a cached answer is sent without a worker).
 Asserted: every trusted request succeeds with p99 latency under 50 ms (trusted
 requests go first in the queue: a functional property, not a speed
 benchmark), untrusted requests beyond the queue are refused with 503 at once,
-and the exporter's peak resident memory stays bounded. Reported: trusted p50 /
+and the exporter's peak resident memory stays bounded. In a sanitizer build
+the flood runs and everything else is checked, but not the p99 and the
+memory: AddressSanitizer multiplies the CPU per request and keeps freed
+memory in quarantine, so those figures say nothing about the exporter. Reported: trusted p50 /
 p99, wrk's rate and refusal count, VmHWM before and after.
 """
 
@@ -107,10 +110,11 @@ class ExporterLoadTest(unittest.TestCase):
 
         self.assertGreater(len(latencies), 50)
         self.assertEqual(set(statuses), {200})
-        self.assertLess(p99, 50.0)
         self.assertGreater(refused, 0, "the flood never filled the queue: the test proves nothing")
         self.assertGreater(log_refusals, 0)
-        self.assertLess(hwm_after - hwm_before, MAX_GROWTH_KIB)
+        if "address" not in os.environ.get("FBCQM_SANITIZE", "none"):
+            self.assertLess(p99, 50.0)
+            self.assertLess(hwm_after - hwm_before, MAX_GROWTH_KIB)
 
 
 if __name__ == "__main__":
