@@ -12,7 +12,9 @@ packages=(
   zlib1g-dev  # CRC-32 of CQM store headers and samples
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
-  liboping0  # collectd's stock ping plugin (write_cqm integration test)
+  liboping0  # collectd's stock ping plugin (write_cqm integration test, the peer in the cqm_ping benchmark)
+  # cqm_ping: ip/tc for the namespace and netem tests, unshare for private namespaces
+  iproute2 util-linux
   rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
   # cqm-exporter
   libinih-dev      # the exporter's INI config file
@@ -25,8 +27,9 @@ packages=(
   # rendering
   libspng-dev      # PNG encoder (indexed palette)
   fonts-dejavu-core  # the font of the graph text (rasterised at build time)
+  # (rrdtool above and nginx-light: the peers of the rendering benchmarks)
   pngcheck         # checks every rendered PNG
-  python3-pil      # independent PNG decoder in pixel tests
+  python3-pil      # rasterises the graph font at build time; independent PNG decoder in pixel tests
   # Debian packaging
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
 )

@@ -156,11 +156,14 @@ bool applyOption(GraphOptions &options, std::string_view key, std::optional<std:
 
   switch (letter) {
   case 'z':
-    options.noText = true;
-    return true;
   case 'Z':
+    /* Clears the text given so far and the defaults; text given after it is drawn. */
     options.noText = true;
-    options.transparent = true;
+    options.transparent = options.transparent || letter == 'Z';
+    for (auto &line : options.topLeft)
+      line.reset();
+    options.heading.reset();
+    options.subHeading.reset();
     return true;
   case 'C':
   case 'c':

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * THE hook where graphs are drawn: every png and svg answer of /cqm/ comes
- * from renderImage(). The renderer (cqm-exporter/render/) plugs in by
- * replacing the body of image_hook.cpp; until then it answers 501.
+ * from renderImage(), which hands the job to the renderer library
+ * (cqm-exporter/render/, README.md "Graphs").
  */
 #pragma once
 

@@ -83,3 +83,16 @@ TEST_CASE("text, spacing, colours, unknown keys") {
   CHECK(applyOption(options, "C", std::string_view(utf8)));
   CHECK(options.topLeft[0]->size() == kMaxTextBytes - 1);
 }
+
+TEST_CASE("z clears the text given before it, not the text given after it") {
+  GraphOptions options;
+  CHECK(applyOption(options, "H", std::string_view("before")));
+  CHECK(applyOption(options, "c", std::string_view("before")));
+  CHECK(applyOption(options, "z", std::nullopt));
+  CHECK_FALSE(options.heading);
+  CHECK_FALSE(options.topLeft[1]);
+  CHECK_FALSE(options.transparent);
+  CHECK(applyOption(options, "h", std::string_view("after")));
+  CHECK(options.subHeading == "after");
+  CHECK(options.noText);
+}

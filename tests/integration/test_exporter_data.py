@@ -312,8 +312,10 @@ class ExporterDataTest(unittest.TestCase):
 
     def test_images_answer_from_the_renderer_hook(self):
         reply = self.get("/cqm/2024-03-10/gw.png")
-        self.assertEqual(reply.status, 501)
-        self.assertTrue(reply.text.startswith("graph images are not available"))
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.headers["content-type"], "image/png")
+        self.assertTrue(reply.body.startswith(b"\x89PNG\r\n\x1a\n"))
+        self.assertIn("last-modified", reply.headers)
 
     def test_access_log_has_one_common_log_format_line_per_request(self):
         before = len(self.exporter.log_lines())
