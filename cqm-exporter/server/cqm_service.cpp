@@ -137,7 +137,6 @@ std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &contex
   const std::vector<cqm::Sample> &data = samples.value();
   auto answer = std::make_shared<CachedAnswer>();
   answer->contentType = contentTypeOf(format);
-  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
   if (!data.empty())
     answer->lastModified = cqm::sampleEnd(data.back().index);
   switch (format) {
@@ -156,6 +155,29 @@ std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &contex
     responseCache_.insert(key, graphState(info), answer, now);
   return answer;
 }
+
+namespace {
+
+/* 304 instead of the answer when the client's copy is as new (If-Modified-Since at or after Last-Modified). */
+http::ServerReply conditional(http::ServerReply reply, const http::ServerRequest &request) {
+  if (reply.status != 200)
+    return reply;
+  for (const auto &[name, value] : reply.headers) {
+    if (name != "Last-Modified")
+      continue;
+    const auto modified = parseHttpDate(value);
+    const auto since = parseHttpDate(request.header("If-Modified-Since"));
+    if (modified && since && *modified <= *since) {
+      http::ServerReply notModified;
+      notModified.status = 304;
+      notModified.headers.emplace_back("Last-Modified", value);
+      return notModified;
+    }
+  }
+  return reply;
+}
+
+} // namespace
 
 http::ServerReply CqmService::answerGraph(const Context &context) {
   const CqmRequest &request = context.request;
@@ -177,8 +199,9 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
       auto samples = context.reader.read(request.name, context.range);
       if (!samples)
         return storeErrorReply(samples.error());
-      return renderImage(
-          ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+      return conditional(renderImage(ImageJob{request, &info.value(), samples.value(), context.range,
+                                              settings_.systemName, context.now}),
+                         context.http);
     }
     /* A cached answer costs a copy-free send: only making one takes a worker. */
     answer = responseCache_.findState(key, graphState(info.value()), checkedAt);
@@ -192,18 +215,13 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
     }
   }
 
+  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
   http::ServerReply reply;
-  if (answer->lastModified) {
+  if (answer->lastModified)
     reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
-    const auto since = parseHttpDate(context.http.header("If-Modified-Since"));
-    if (since && *answer->lastModified <= *since) {
-      reply.status = 304;
-      return reply;
-    }
-  }
   reply.contentType = answer->contentType;
   reply.sharedBody = std::shared_ptr<const std::string>(answer, &answer->body);
-  return reply;
+  return conditional(std::move(reply), context.http);
 }
 
 http::ServerReply CqmService::answerAllGraphs(const Context &context, WorkGate::Permit permit) {

@@ -258,16 +258,19 @@ class ExporterDataTest(unittest.TestCase):
             self.assertEqual(sorted(links), sorted("./%s.%s" % (n, extension) for n in self.kinds), path)
 
     def test_wget_mirrors_a_day_one_file_per_graph(self):
-        target = os.path.join(self.tmp, "mirror")
-        url = self.exporter.url("/cqm/2024-03-09/z/csv/")
-        result = subprocess.run(["wget", "--no-parent", "--mirror", "-nv", "-e", "robots=off", "-P", target, url],
-                                capture_output=True, text=True, timeout=60)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        day_dir = os.path.join(target, "127.0.0.1:%d" % self.exporter.port, "cqm", "2024-03-09", "z", "csv")
-        self.assertEqual(sorted(os.listdir(day_dir)), sorted(["index.html"] + [n + ".csv" for n in self.kinds]))
-        for name in self.kinds:
-            with open(os.path.join(day_dir, name + ".csv"), "rb") as f:
-                self.assertEqual(f.read(), self.get("/cqm/2024-03-09/z/csv/%s.csv" % name).body, name)
+        for directory, extension in (("z/", "png"), ("z/csv/", "csv")):
+            target = os.path.join(self.tmp, "mirror-" + extension)
+            url = self.exporter.url("/cqm/2024-03-09/" + directory)
+            result = subprocess.run(["wget", "--no-parent", "--mirror", "-nv", "-e", "robots=off", "-P", target, url],
+                                    capture_output=True, text=True, timeout=60)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            day_dir = os.path.join(target, "127.0.0.1:%d" % self.exporter.port, "cqm", "2024-03-09", *directory.split("/"))
+            self.assertEqual(sorted(os.listdir(day_dir)),
+                             sorted(["index.html"] + ["%s.%s" % (n, extension) for n in self.kinds]))
+            for name in self.kinds:
+                with open(os.path.join(day_dir, "%s.%s" % (name, extension)), "rb") as f:
+                    self.assertEqual(f.read(), self.get("/cqm/2024-03-09/%s%s.%s" % (directory, name, extension)).body,
+                                     name)
 
     def test_last_modified_and_conditional_gets(self):
         path = "/cqm/2024-03-09/gw.csv"
@@ -316,6 +319,8 @@ class ExporterDataTest(unittest.TestCase):
         self.assertEqual(reply.headers["content-type"], "image/png")
         self.assertTrue(reply.body.startswith(b"\x89PNG\r\n\x1a\n"))
         self.assertIn("last-modified", reply.headers)
+        again = self.get("/cqm/2024-03-10/gw.png", "-H", "If-Modified-Since: " + reply.headers["last-modified"])
+        self.assertEqual(again.status, 304)
 
     def test_access_log_has_one_common_log_format_line_per_request(self):
         before = len(self.exporter.log_lines())

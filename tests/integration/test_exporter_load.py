@@ -13,7 +13,10 @@ one worker, as on a FireBrick (a cached answer is sent without a worker).
 Asserted: every trusted request succeeds with p99 latency under 50 ms (trusted
 requests go first in the queue: a functional property, not a speed
 benchmark), untrusted requests beyond the queue are refused with 503 at once,
-and the exporter's peak resident memory stays bounded. Reported: trusted p50 /
+and the exporter's peak resident memory stays bounded. In a sanitizer build
+the flood runs and everything else is checked, but not the p99 and the
+memory: AddressSanitizer multiplies the CPU per request and keeps freed
+memory in quarantine, so those figures say nothing about the exporter. Reported: trusted p50 /
 p99, wrk's rate and refusal count, VmHWM before and after.
 """
 
@@ -42,7 +45,7 @@ class ExporterLoadTest(unittest.TestCase):
             last = int(time.time()) // 100 - 1
             import_rows(store, "line", [((last - 999 + i) * 100, 100, i % 3, 20000000, 21000000 + i, 25000000,
                                          1000000 + i, 2000000 + i) for i in range(1000)], tmp)
-            with Exporter(store, tmp, "--trusted", "127.0.0.2/32", "--secret", SECRET, "--queue", "16",
+            with Exporter(store, tmp, "--trusted", "127.0.0.2/32", "--secret", SECRET, "--queue", "4",
                           "--cache-mb", "0") as exporter:
                 self.run_flood(exporter)
         finally:
@@ -63,7 +66,7 @@ class ExporterLoadTest(unittest.TestCase):
         hwm_before = exporter.vm_hwm_kib()
 
         # wrk runs niced: it stands for clients on other machines, whose CPU is not the server's.
-        wrk = subprocess.Popen(["nice", "-n", "10", "wrk", "-t1", "-c32", "-d%ds" % FLOOD_SECONDS, "--latency", exporter.url(path)],
+        wrk = subprocess.Popen(["nice", "-n", "10", "wrk", "-t1", "-c16", "-d%ds" % FLOOD_SECONDS, "--latency", exporter.url(path)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         latencies, statuses = [], []
         stop = threading.Event()
@@ -107,10 +110,11 @@ class ExporterLoadTest(unittest.TestCase):
 
         self.assertGreater(len(latencies), 50)
         self.assertEqual(set(statuses), {200})
-        self.assertLess(p99, 50.0)
         self.assertGreater(refused, 0, "the flood never filled the queue: the test proves nothing")
         self.assertGreater(log_refusals, 0)
-        self.assertLess(hwm_after - hwm_before, MAX_GROWTH_KIB)
+        if "address" not in os.environ.get("FBCQM_SANITIZE", "none"):
+            self.assertLess(p99, 50.0)
+            self.assertLess(hwm_after - hwm_before, MAX_GROWTH_KIB)
 
 
 if __name__ == "__main__":
