@@ -23,6 +23,7 @@ PROGRAMS = [
     ("freebox-register", "FBCQM_FREEBOX_REGISTER", "--credentials"),
     ("freebox-sim", "FBCQM_FREEBOX_SIM", "--model"),
     ("cqm-exporter", "FBCQM_CQM_EXPORTER", "--store"),
+    ("cqm-render", "FBCQM_CQM_RENDER", "--samples"),
 ]
 
 
