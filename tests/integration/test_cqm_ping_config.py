@@ -17,7 +17,7 @@ GOOD_TARGET = target_block("lo", "127.0.0.1")
 
 BAD = [
     ("Interval 0", "Interval must be"),
-    ("Interval \"fast\"", "The `Interval' option requires exactly one numeric argument"),
+    ("Interval \"fast\"", "The `Interval' option requires exactly one numeric argument"),  # collectd's cf_util_get_double
     ("Timeout 9", "Timeout must be above 0 and at most 4 seconds"),
     ("Interval 0.01\n  Timeout 2", "Timeout must be at most 6 Intervals"),
     ("TTL 300", "Option `TTL' must be a whole number 1 .. 255"),
