@@ -45,6 +45,10 @@ if ! dpkg-checkbuilddeps >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get build-dep -y -q --no-install-recommends "$tree"
 fi
 
+# debhelper gives the build a private HOME: point ccache at the usual cache.
+if [ -z "${CCACHE_DIR:-}" ] && command -v ccache >/dev/null; then
+  export CCACHE_DIR="$(ccache -k cache_dir)"
+fi
 export DEB_BUILD_OPTIONS="nocheck parallel=$(nproc 2>/dev/null || echo 2) ${DEB_BUILD_OPTIONS:-}"
 dpkg-buildpackage -us -uc -b
 
