@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The installed packages with the real collectd, from a scratch root where
+every package was unpacked (dpkg -x):
+
+- collectd including the packaged conf.d directory the way Debian's
+  collectd.conf does starts unchanged: the snippets as installed load nothing;
+- with the snippets turned on as their header says (sed 's/^#//'), collectd
+  loads the packaged freebox.so and write_cqm.so, polls the packaged
+  freebox-sim and fills the store directory made by the packaged sysusers.d
+  and tmpfiles.d files; a throw-away uid in the store's group reads it with
+  the packaged cqm-store, the same uid without the group cannot."""
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "harness"))
+import freebox_sim  # noqa: E402
+from collectd_harness import Collectd  # noqa: E402
+from packaging_support import ScratchRoot  # noqa: E402
+
+APP_ID = "fr.freebox-cqm.collectd"
+CONF_D = "etc/collectd/collectd.conf.d"
+# Debian's /etc/collectd/collectd.conf ends with this include.
+DEBIAN_INCLUDE = '<Include "%s">\n  Filter "*.conf"\n</Include>\n'
+# A uid and gid no account uses, for the unprivileged reader (setpriv needs no account).
+READER_UID = 64917
+
+
+def set_option(text, key, value):
+    return re.sub(r'(?m)^(\s*%s\s+)"[^"]*"' % key, lambda m: m.group(1) + '"%s"' % value, text)
+
+
+class PackagedCollectdTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = ScratchRoot()
+        os.chmod(cls.root.path, 0o755)  # the unprivileged reader walks down to the store
+        # What the maintainer scripts would do, applied to the scratch root.
+        subprocess.run(["systemd-sysusers", "--root", cls.root.path,
+                        cls.root("usr/lib/sysusers.d/collectd-cqm.conf")], check=True, capture_output=True)
+        subprocess.run(["systemd-tmpfiles", "--root", cls.root.path, "--create",
+                        cls.root("usr/lib/tmpfiles.d/collectd-cqm.conf")], check=True, capture_output=True)
+        cls.store = cls.root("var/lib/collectd/cqm")
+        cls.store_gid = os.stat(cls.store).st_gid
+        freebox_sim.FREEBOX_SIM = cls.root("usr/bin/freebox-sim")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.root.cleanup()
+
+    def packaged_plugins(self):
+        return [self.root("usr/lib/collectd", name + ".so") for name in ("freebox", "write_cqm")]
+
+    def run_cqm_store(self, groups, *args):
+        command = ["setpriv", "--reuid", str(READER_UID), "--regid", str(READER_UID)]
+        command += ["--groups", ",".join(str(g) for g in groups)] if groups else ["--clear-groups"]
+        return subprocess.run(command + [self.root("usr/bin/cqm-store"), "--store", self.store] + list(args),
+                              capture_output=True, text=True)
+
+    def test_collectd_starts_unchanged(self):
+        daemon = Collectd("packaged-unchanged", plugins=self.packaged_plugins(),
+                          config=DEBIAN_INCLUDE % self.root(CONF_D))
+        try:
+            with daemon:
+                daemon.wait_for_log("Initialization complete")
+                check = subprocess.run([daemon_binary(), "-t", "-C", daemon.conf_path], capture_output=True,
+                                       text=True)
+                self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+            log = daemon.log()
+            self.assertNotIn("freebox", log, daemon.diagnostics())
+            self.assertNotIn("write_cqm", log, daemon.diagnostics())
+            self.assertEqual([line for line in log.splitlines() if "[error]" in line or "[warning]" in line], [],
+                             daemon.diagnostics())
+        finally:
+            daemon.cleanup()
+
+    def test_snippets_turned_on_fill_the_store(self):
+        token = secrets.token_hex(32)
+        sim = freebox_sim.FreeboxSim("ultra", tls=True, apps=[(APP_ID, token)]).start()
+        self.addCleanup(sim.cleanup)
+        daemon = Collectd("packaged-on", plugins=self.packaged_plugins())
+        self.addCleanup(daemon.cleanup)
+
+        conf_d = os.path.join(daemon.base_dir, "collectd.conf.d")
+        shutil.copytree(self.root(CONF_D), conf_d)
+        for name in os.listdir(conf_d):
+            subprocess.run(["sed", "-i", "s/^#//", os.path.join(conf_d, name)], check=True)
+        credentials = os.path.join(daemon.base_dir, "home.json")
+        fd = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write('{"app_id": "%s", "app_token": "%s"}\n' % (APP_ID, token))
+        # Only paths and addresses change: the test's box, CA, credentials and store.
+        with open(os.path.join(conf_d, "freebox.conf")) as f:
+            text = f.read()
+        text = set_option(text, "CredentialsFile", credentials)
+        text = text.replace('CredentialsFile', 'URL "%s"\n    CACertificate "%s"\n    Interval 1\n    CredentialsFile'
+                            % (sim.https_url, os.path.join(freebox_sim.PKI_DIR, "ca.pem")), 1)
+        with open(os.path.join(conf_d, "freebox.conf"), "w") as f:
+            f.write(text)
+        with open(os.path.join(conf_d, "write_cqm.conf")) as f:
+            text = set_option(f.read(), "StoreDir", self.store)
+        with open(os.path.join(conf_d, "write_cqm.conf"), "w") as f:
+            f.write(text)
+
+        daemon.config = DEBIAN_INCLUDE % conf_d
+        with daemon:
+            daemon.wait_for_log('plugin "freebox" successfully loaded')
+            daemon.wait_for_log('plugin "write_cqm" successfully loaded')
+            daemon.wait_for(lambda: len(daemon.csv_rows("freebox-home", "if_octets-wan")) >= 2, 20,
+                            "two WAN counter values of the packaged plugin")
+            daemon.wait_for_log("write_cqm plugin: CQM store")
+        # collectd's shutdown flushed the open sample into the store.
+        errors = [line for line in daemon.log().splitlines() if ("[error]" in line or "[warning]" in line)
+                  and "value lists were left after shutting down the write threads" not in line]
+        self.assertEqual(errors, [], daemon.diagnostics())
+        self.assertTrue(os.path.exists(os.path.join(self.store, "graphs", "home.cqm")), daemon.diagnostics())
+
+        # The store's group reads it; anyone else cannot even list it.
+        reader = self.run_cqm_store([self.store_gid], "ls")
+        self.assertEqual(reader.returncode, 0, reader.stderr)
+        self.assertRegex(reader.stdout, r"(?m)^home\s+throughput\s")
+        stranger = self.run_cqm_store([], "ls")
+        self.assertEqual(stranger.returncode, 5, stranger.stdout + stranger.stderr)
+        self.assertIn("ermission denied", stranger.stderr)
+
+
+def daemon_binary():
+    return os.environ.get("FBCQM_COLLECTD", "/usr/sbin/collectd")
+
+
+if __name__ == "__main__":
+    unittest.main()
