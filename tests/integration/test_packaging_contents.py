@@ -49,6 +49,8 @@ EXPECTED_FILES = {
     },
     "cqm-exporter": {
         "usr/bin/cqm-store": EXECUTABLE,
+        "usr/lib/sysusers.d/cqm-exporter.conf": DATA,
+        "usr/lib/tmpfiles.d/cqm-exporter.conf": DATA,
         "usr/share/man/man1/cqm-store.1.gz": DATA,
         **docs("cqm-exporter", "README.md.gz"),
     },
