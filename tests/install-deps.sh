@@ -15,6 +15,7 @@ packages=(
   liboping0  # collectd's stock ping plugin (write_cqm integration test)
   rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
   # cqm-exporter
+  libinih-dev      # the exporter's INI config file
   libcrypt-dev     # crypt_r: bcrypt and SHA-512-crypt htpasswd logins
   apache2-utils    # htpasswd, to make login files in tests
   clang libclang-rt-14-dev  # libFuzzer target of the URL parser (address + undefined)

@@ -9,12 +9,6 @@ namespace fbcqm::cqm {
 
 namespace {
 
-/* Smallest sample index whose start is at or after Unix time t. */
-std::int64_t firstSampleAtOrAfter(std::int64_t t) {
-  const std::int64_t index = sampleIndex(t);
-  return sampleStart(index) == t ? index : index + 1;
-}
-
 std::tm localTm(std::int64_t unixSeconds) {
   const std::time_t t = static_cast<std::time_t>(unixSeconds);
   std::tm tm{};
@@ -156,8 +150,16 @@ SampleRange samplesOfLocalDay(const LocalDate &date) {
 std::optional<SampleRange> samplesOfLocalHours(const LocalDate &date, int fromHour, int toHour) {
   if (fromHour < 0 || toHour > 23 || fromHour > toHour)
     return std::nullopt;
-  const std::int64_t from = localTime(date, fromHour);
-  const std::int64_t to = toHour == 23 ? localMidnight(date.next()) : localTime(date, toHour + 1);
+  /*
+   * An hour the clock shows twice (autumn) starts at its first showing; one
+   * it skips (spring) gets mktime's normalised time, which makes it empty.
+   */
+  const auto hourStart = [&](int hour) {
+    const auto instants = unixTimesOfLocal(date, hour, 0, 0);
+    return instants.empty() ? localTime(date, hour) : instants.front();
+  };
+  const std::int64_t from = hourStart(fromHour);
+  const std::int64_t to = toHour == 23 ? localMidnight(date.next()) : hourStart(toHour + 1);
   return SampleRange{firstSampleAtOrAfter(from), firstSampleAtOrAfter(to)};
 }
 

@@ -24,6 +24,10 @@ constexpr std::int64_t sampleIndex(std::int64_t unixSeconds) {
 }
 constexpr std::int64_t sampleStart(std::int64_t index) { return index * kSampleSeconds; }
 constexpr std::int64_t sampleEnd(std::int64_t index) { return (index + 1) * kSampleSeconds; }
+/* Smallest sample index whose start is at or after Unix time t. */
+constexpr std::int64_t firstSampleAtOrAfter(std::int64_t unixSeconds) {
+  return sampleStart(sampleIndex(unixSeconds)) == unixSeconds ? sampleIndex(unixSeconds) : sampleIndex(unixSeconds) + 1;
+}
 
 struct LocalDate {
   int year = 1970;

@@ -54,6 +54,8 @@ std::string sha1Hex(std::string_view data) { return digestHex(EVP_sha1(), data);
 
 std::string md5Hex(std::string_view data) { return digestHex(EVP_md5(), data); }
 
+std::string sha256Hex(std::string_view data) { return digestHex(EVP_sha256(), data); }
+
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   /* Length is not secret (hex digests have fixed sizes); content is. */
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

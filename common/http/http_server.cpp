@@ -6,7 +6,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include <microhttpd.h>
 
@@ -15,9 +17,40 @@ namespace fbcqm::http {
 namespace {
 
 struct RequestState {
+  std::string rawTarget;
+  bool headersSeen = false;
   std::string body;
   bool tooLarge = false;
 };
+
+/* Pulls a streamed body into libmicrohttpd's buffer, keeping what did not fit for the next call. */
+struct StreamState {
+  BodyStream stream;
+  std::string pending;
+  std::size_t offset = 0;
+  bool ended = false;
+};
+
+ssize_t readStream(void *cls, uint64_t, char *buffer, size_t max) {
+  auto *state = static_cast<StreamState *>(cls);
+  try {
+    while (state->offset == state->pending.size()) {
+      if (state->ended)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+      state->pending.clear();
+      state->offset = 0;
+      state->ended = !state->stream(state->pending);
+    }
+  } catch (...) {
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  }
+  const std::size_t count = std::min(max, state->pending.size() - state->offset);
+  std::memcpy(buffer, state->pending.data() + state->offset, count);
+  state->offset += count;
+  return static_cast<ssize_t>(count);
+}
+
+void freeStream(void *cls) { delete static_cast<StreamState *>(cls); }
 
 MHD_Result collectPair(void *cls, MHD_ValueKind, const char *key, const char *value) {
   auto *out = static_cast<KeyValues *>(cls);
@@ -45,8 +78,18 @@ std::string peerAddressOf(MHD_Connection *connection) {
 }
 
 MHD_Result sendReply(MHD_Connection *connection, const ServerReply &reply) {
-  MHD_Response *response =
-      MHD_create_response_from_buffer(reply.body.size(), const_cast<char *>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
+  MHD_Response *response = nullptr;
+  if (reply.stream) {
+    auto *state = new (std::nothrow) StreamState{reply.stream, {}, 0, false};
+    if (!state)
+      return MHD_NO;
+    response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, readStream, state, freeStream);
+    if (!response)
+      delete state;
+  } else {
+    response = MHD_create_response_from_buffer(reply.body.size(), const_cast<char *>(reply.body.data()),
+                                               MHD_RESPMEM_MUST_COPY);
+  }
   if (!response)
     return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.contentType.c_str());
@@ -78,10 +121,12 @@ struct Server::Impl {
                            const char *uploadData, size_t *uploadSize, void **connectionState) {
     auto *server = static_cast<Server *>(cls);
     auto *state = static_cast<RequestState *>(*connectionState);
-    if (!state) {
+    if (!state)
+      return MHD_NO; /* uriLog could not allocate */
+    if (!state->headersSeen) {
       /* First call: headers only. */
-      *connectionState = state = new (std::nothrow) RequestState();
-      return state ? MHD_YES : MHD_NO;
+      state->headersSeen = true;
+      return MHD_YES;
     }
     if (*uploadSize != 0) {
       if (state->body.size() + *uploadSize > server->options_.maxBodyBytes)
@@ -102,6 +147,7 @@ struct Server::Impl {
       ServerRequest request;
       request.method = method;
       request.path = url;
+      request.rawTarget = std::move(state->rawTarget);
       request.body = std::move(state->body);
       MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectPair, &request.query);
       MHD_get_connection_values(connection, MHD_HEADER_KIND, collectPair, &request.headers);
@@ -113,6 +159,14 @@ struct Server::Impl {
       reply = ServerReply{500, "text/plain; charset=utf-8", "internal error\n", {}};
     }
     return sendReply(connection, reply);
+  }
+
+  /* Called first for every request, with the target before any decoding. */
+  static void *uriLog(void *, const char *uri, MHD_Connection *) {
+    auto *state = new (std::nothrow) RequestState();
+    if (state && uri)
+      state->rawTarget = uri;
+    return state;
   }
 
   static void completed(void *, MHD_Connection *, void **connectionState, MHD_RequestTerminationCode) {
@@ -169,21 +223,25 @@ fbcqm::Result<std::unique_ptr<Server>, std::string> Server::start(ServerOptions 
 
   std::unique_ptr<Server> server(new Server(std::move(options), std::move(handler)));
   const ServerOptions &o = server->options_;
-  MHD_Daemon *daemon = nullptr;
+  std::vector<MHD_OptionItem> items = {
+      {MHD_OPTION_SOCK_ADDR, 0, &address},
+      {MHD_OPTION_URI_LOG_CALLBACK, reinterpret_cast<intptr_t>(&Impl::uriLog), nullptr},
+      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Impl::completed), nullptr},
+      {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Impl::connectionNotify), server.get()},
+      {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(o.connectionLimit), nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(o.idleTimeoutSeconds), nullptr},
+  };
+  if (o.connectionMemoryLimit != 0)
+    items.push_back({MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(o.connectionMemoryLimit), nullptr});
+  if (o.perAddressConnectionLimit != 0)
+    items.push_back({MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<intptr_t>(o.perAddressConnectionLimit), nullptr});
   if (useTls) {
-    daemon =
-        MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR, &address,
-                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr, MHD_OPTION_NOTIFY_CONNECTION,
-                         &Impl::connectionNotify, server.get(), MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit,
-                         MHD_OPTION_CONNECTION_TIMEOUT, o.idleTimeoutSeconds, MHD_OPTION_HTTPS_MEM_CERT,
-                         o.tlsCertPem.c_str(), MHD_OPTION_HTTPS_MEM_KEY, o.tlsKeyPem.c_str(), MHD_OPTION_END);
-  } else {
-    daemon =
-        MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_SOCK_ADDR, &address,
-                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::completed, nullptr, MHD_OPTION_NOTIFY_CONNECTION,
-                         &Impl::connectionNotify, server.get(), MHD_OPTION_CONNECTION_LIMIT, o.connectionLimit,
-                         MHD_OPTION_CONNECTION_TIMEOUT, o.idleTimeoutSeconds, MHD_OPTION_END);
+    items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char *>(o.tlsCertPem.c_str())});
+    items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char *>(o.tlsKeyPem.c_str())});
   }
+  items.push_back({MHD_OPTION_END, 0, nullptr});
+  MHD_Daemon *daemon = MHD_start_daemon(flags, o.port, nullptr, nullptr, &Impl::access, server.get(), MHD_OPTION_ARRAY,
+                                        items.data(), MHD_OPTION_END);
   if (!daemon)
     return fail("cannot listen on " + o.bindAddress + ":" + std::to_string(o.port) + ": " + std::strerror(errno));
   server->daemon_ = daemon;

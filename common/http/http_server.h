@@ -25,7 +25,9 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 struct ServerRequest {
   std::string method;
-  std::string path;  /* percent-decoded, without the query string */
+  std::string path; /* percent-decoded, without the query string */
+  /* The request target as sent: path and "?query", still percent-encoded (bounded by connectionMemoryLimit). */
+  std::string rawTarget;
   KeyValues query;   /* decoded GET arguments, in request order */
   KeyValues headers; /* names as sent */
   std::string body;
@@ -37,11 +39,20 @@ struct ServerRequest {
   std::string queryValue(const std::string &name) const;
 };
 
+/*
+ * A body produced piece by piece while it is sent (a document too large to
+ * hold whole): each call appends the next piece to out and returns true, or
+ * returns false at the end. It runs on the connection's thread and may keep
+ * whatever it captured (a worker slot) until it is destroyed.
+ */
+using BodyStream = std::function<bool(std::string &out)>;
+
 struct ServerReply {
   int status = 200;
   std::string contentType = "text/plain; charset=utf-8";
   std::string body;
   KeyValues headers;
+  BodyStream stream = nullptr; /* when set, the body comes from it (chunked) and body is ignored */
 };
 
 using Handler = std::function<ServerReply(const ServerRequest &)>;
@@ -54,6 +65,10 @@ struct ServerOptions {
   std::size_t maxBodyBytes = 64 * 1024;
   unsigned connectionLimit = 256;
   unsigned idleTimeoutSeconds = 30;
+  /* Bytes per connection for the request line, headers and buffers; 0: libmicrohttpd's default (32 KiB). */
+  std::size_t connectionMemoryLimit = 0;
+  /* Connections at once from one address; 0: no limit besides connectionLimit. */
+  unsigned perAddressConnectionLimit = 0;
 };
 
 class Server {

@@ -4,19 +4,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "request/hex_digit.h"
+
 namespace fbcqm::exporter {
 
 namespace {
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 struct NamedColour {
   std::string_view name;
@@ -104,7 +96,7 @@ std::optional<Rgba> parseColour(std::string_view text) {
   if (text.size() != 3 && text.size() != 4 && text.size() != 6 && text.size() != 8)
     return std::nullopt;
   for (std::size_t i = 0; i < text.size(); ++i)
-    if ((digits[i] = hexDigit(text[i])) < 0)
+    if ((digits[i] = hexDigitValue(text[i])) < 0)
       return std::nullopt;
 
   Rgba colour;

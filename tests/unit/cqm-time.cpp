@@ -8,47 +8,11 @@
 #include <vector>
 
 #include "cqm/cqm_time.h"
+#include "test_time.h"
 
 using namespace fbcqm::cqm;
-
-namespace {
-
-/* Sets TZ for one test and restores the previous value. */
-class ScopedTimeZone {
-public:
-  explicit ScopedTimeZone(const char *zone) {
-    const char *old = std::getenv("TZ");
-    hadOld_ = old != nullptr;
-    if (hadOld_)
-      old_ = old;
-    setenv("TZ", zone, 1);
-    tzset();
-  }
-  ~ScopedTimeZone() {
-    if (hadOld_)
-      setenv("TZ", old_.c_str(), 1);
-    else
-      unsetenv("TZ");
-    tzset();
-  }
-
-private:
-  bool hadOld_ = false;
-  std::string old_;
-};
-
-std::int64_t utc(int year, int month, int day, int hour = 0, int minute = 0, int second = 0) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
-} // namespace
+using fbcqm::test::ScopedTimeZone;
+using fbcqm::test::utc;
 
 TEST_CASE("samples are aligned to multiples of 100 s", "[cqm-time]") {
   CHECK(sampleIndex(0) == 0);

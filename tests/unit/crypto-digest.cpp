@@ -46,6 +46,11 @@ TEST_CASE("MD5 RFC 1321 test suite", "[crypto]") {
         "57edf4a22be3c955ac49da2e2107b67a");
 }
 
+TEST_CASE("SHA-256 FIPS 180-2 vectors", "[crypto]") {
+  CHECK(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST_CASE("constant-time comparison", "[crypto]") {
   const std::string digest = sha1Hex("circuit2026-11-21secret");
   CHECK(constantTimeEquals(digest, digest));

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "server/cqm_service.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "cqm/store/store_reader.h"
+#include "formats/data_format.h"
+#include "formats/index_page.h"
+#include "formats/json_data.h"
+#include "formats/text_table.h"
+#include "formats/xml_data.h"
+#include "request/sample_range.h"
+#include "server/http_date.h"
+#include "server/image_hook.h"
+
+namespace fbcqm::exporter {
+
+namespace {
+
+http::ServerReply storeErrorReply(const cqm::StoreError &error) {
+  switch (error.kind) {
+  case cqm::StoreErrorKind::NotFound:
+    return textReply(404, "no such graph");
+  case cqm::StoreErrorKind::InvalidName:
+    return textReply(400, "bad graph name");
+  case cqm::StoreErrorKind::Corrupt:
+    return textReply(500, "graph data damaged");
+  default:
+    return textReply(503, "CQM store unavailable");
+  }
+}
+
+http::ServerReply dataReply(DataFormat format, std::string body) {
+  http::ServerReply reply;
+  reply.contentType = contentTypeOf(format);
+  reply.body = std::move(body);
+  return reply;
+}
+
+} // namespace
+
+struct CqmService::Context {
+  const http::ServerRequest &http;
+  const CqmRequest &request;
+  const cqm::StoreReader &reader;
+  cqm::SampleRange range;
+  std::int64_t now;
+};
+
+CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,
+                       WorkGate &gate, Clock clock)
+    : reader_(std::move(reader)), settings_(std::move(settings)), policy_(policy), gate_(gate),
+      clock_(std::move(clock)), listCache_(settings_.scores), responseCache_(settings_.cacheBytes) {}
+
+http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNote &note) {
+  if (http.method != "GET" && http.method != "HEAD") {
+    http::ServerReply reply = textReply(405, "only GET and HEAD");
+    reply.headers.emplace_back("Allow", "GET, HEAD");
+    return reply;
+  }
+  const std::string &target = http.rawTarget;
+  const std::size_t question = target.find('?');
+  const std::string_view path = std::string_view(target).substr(0, question);
+  const std::string_view query =
+      question == std::string::npos ? std::string_view() : std::string_view(target).substr(question + 1);
+  auto parsed = parseCqmRequest(path, query);
+  if (!parsed)
+    return textReply(parsed.error().status, parsed.error().text);
+  const CqmRequest &request = parsed.value();
+
+  const std::int64_t now = clock_();
+  const access::AccessDecision decision = policy_.decide(request, http.peerAddress, http.header("Authorization"), now);
+  note.user = decision.user;
+  if (!decision.allowed) {
+    http::ServerReply reply = textReply(decision.status, decision.text);
+    if (decision.challenge)
+      reply.headers.emplace_back("WWW-Authenticate", std::string(access::kBasicChallenge));
+    if (decision.retryAfterSeconds > 0)
+      reply.headers.emplace_back("Retry-After", std::to_string(decision.retryAfterSeconds));
+    return reply;
+  }
+
+  WorkGate::Refusal refusal = WorkGate::Refusal::None;
+  WorkGate::Permit permit = gate_.enter(decision.priority() ? Priority::Trusted : Priority::Untrusted, &refusal);
+  if (!permit) {
+    http::ServerReply reply =
+        textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
+    reply.headers.emplace_back("Retry-After", "1");
+    return reply;
+  }
+
+  auto range = samplesOfRequest(request, now);
+  if (!range)
+    return textReply(range.error().status, range.error().text);
+  /*
+   * Every store call opens what it needs afresh, so a store removed or
+   * replaced while serving is seen at once (503), never a crash. Lists and
+   * indexes come from a cache: check the store itself for them.
+   */
+  if (request.kind() != RequestKind::Graph && !cqm::StoreReader::open(reader_.dir()))
+    return textReply(503, "CQM store unavailable");
+
+  const Context context{http, request, reader_, range.value(), now};
+  switch (request.kind()) {
+  case RequestKind::Graph:
+    return answerGraph(context);
+  case RequestKind::AllGraphs:
+    return answerAllGraphs(context, std::move(permit));
+  case RequestKind::List:
+    return answerList(context);
+  case RequestKind::DirectoryIndex:
+    return answerIndex(context);
+  }
+  return textReply(500, "unhandled request kind");
+}
+
+std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info) {
+  const CqmRequest &request = context.request;
+  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
+  std::string key = request.name;
+  for (const std::int64_t part : {static_cast<std::int64_t>(format), context.range.first, context.range.end,
+                                  info.lastIndex, info.lastUpdateUnix}) {
+    key.push_back('/');
+    key += std::to_string(part);
+  }
+  if (auto cached = responseCache_.find(key))
+    return cached;
+
+  auto samples = context.reader.read(request.name, context.range);
+  if (!samples)
+    return nullptr;
+  const std::vector<cqm::Sample> &data = samples.value();
+  auto answer = std::make_shared<CachedAnswer>();
+  answer->contentType = contentTypeOf(format);
+  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
+  if (!data.empty())
+    answer->lastModified = cqm::sampleEnd(data.back().index);
+  switch (format) {
+  case DataFormat::Json:
+    answer->body = jsonOfGraph(request.name, info.kind, data, settings_.scores);
+    break;
+  case DataFormat::Xml:
+    answer->body = xmlOfGraph(request.name, info.kind, data, settings_.scores);
+    break;
+  default:
+    answer->body = textTableOfGraph(format, info.kind, data, settings_.scores);
+    break;
+  }
+  /* Writes are stamped in whole seconds: only a graph quiet for 2 s is sure to change key on its next write. */
+  if (context.now - info.lastUpdateUnix >= 2)
+    responseCache_.insert(key, answer);
+  return answer;
+}
+
+http::ServerReply CqmService::answerGraph(const Context &context) {
+  const CqmRequest &request = context.request;
+  auto info = context.reader.info(request.name);
+  if (!info)
+    return storeErrorReply(info.error());
+
+  if (isImage(*request.extension)) {
+    auto samples = context.reader.read(request.name, context.range);
+    if (!samples)
+      return storeErrorReply(samples.error());
+    return renderImage(
+        ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+  }
+
+  const auto answer = formatData(context, info.value());
+  if (!answer)
+    return textReply(503, "CQM store unavailable");
+  http::ServerReply reply;
+  if (answer->lastModified) {
+    reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
+    const auto since = parseHttpDate(context.http.header("If-Modified-Since"));
+    if (since && *answer->lastModified <= *since) {
+      reply.status = 304;
+      return reply;
+    }
+  }
+  reply.contentType = answer->contentType;
+  reply.body = answer->body;
+  return reply;
+}
+
+http::ServerReply CqmService::answerAllGraphs(const Context &context, WorkGate::Permit permit) {
+  /* The names first (small); each graph's samples are read and written only when the client takes them. */
+  auto names = std::make_shared<std::vector<std::string>>();
+  const cqm::StoreStatus status = context.reader.forEachGraph([&](const cqm::GraphInfo &info) {
+    names->push_back(info.name);
+    return true;
+  });
+  if (!status)
+    return storeErrorReply(status.error());
+  std::sort(names->begin(), names->end());
+
+  struct StreamState {
+    WorkGate::Permit permit; /* the worker stays busy until the document is sent */
+    cqm::StoreReader reader;
+    std::shared_ptr<std::vector<std::string>> names;
+    cqm::SampleRange range;
+    ScoreRules scores;
+    std::size_t next = 0;
+    bool started = false;
+  };
+  auto state = std::make_shared<StreamState>(
+      StreamState{std::move(permit), context.reader, names, context.range, settings_.scores, 0, false});
+  http::ServerReply reply;
+  reply.contentType = contentTypeOf(DataFormat::Xml);
+  reply.stream = [state](std::string &out) {
+    if (!state->started) {
+      state->started = true;
+      out += xmlDocumentStart();
+      return true;
+    }
+    while (state->next < state->names->size()) {
+      const std::string &name = (*state->names)[state->next++];
+      auto info = state->reader.info(name);
+      if (!info)
+        continue; /* removed since the list was made */
+      auto samples = state->reader.read(name, state->range);
+      if (!samples)
+        continue;
+      appendXmlGraph(out, name, info->kind, samples.value(), state->scores);
+      return true;
+    }
+    if (state->permit) {
+      out += xmlDocumentEnd();
+      state->permit.release();
+      return true;
+    }
+    return false;
+  };
+  return reply;
+}
+
+http::ServerReply CqmService::answerList(const Context &context) {
+  const Extension extension = *context.request.extension;
+  if (isImage(extension)) {
+    static const std::vector<cqm::Sample> kNoSamples;
+    return renderImage(
+        ImageJob{context.request, nullptr, kNoSamples, context.range, settings_.systemName, context.now});
+  }
+  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  if (!list)
+    return storeErrorReply(list.error());
+  const GraphList &graphs = *list.value();
+  const DataFormat format = *dataFormatOf(extensionName(extension));
+  switch (format) {
+  case DataFormat::Json:
+    return dataReply(format, jsonOfList(graphs));
+  case DataFormat::Xml:
+    return dataReply(format, xmlOfList(graphs));
+  default:
+    return dataReply(format, textTableOfList(format, graphs));
+  }
+}
+
+http::ServerReply CqmService::answerIndex(const Context &context) {
+  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  if (!list)
+    return storeErrorReply(list.error());
+  std::vector<std::string> names;
+  names.reserve(list.value()->size());
+  for (const GraphScore &graph : *list.value())
+    names.push_back(graph.name);
+  const Extension linkType = context.request.linkType.value_or(Extension::Png);
+  http::ServerReply reply;
+  reply.contentType = "text/html; charset=utf-8";
+  reply.body = indexPage(settings_.systemName, extensionName(linkType), names);
+  return reply;
+}
+
+} // namespace fbcqm::exporter
