@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "cqm/ping_targets.h"
 #include "cqm/store/sys_error.h"
 
 namespace fbcqm::cqm::store_detail {
@@ -77,7 +78,9 @@ fbcqm::Result<UniqueFd, StoreError> openDirectory(const std::string &dir) {
 
 bool isLayoutEntry(std::string_view name) {
   return name == kLockFile || name == kGraphsDir || name == kTmpDir || name == kCorruptDir ||
-         name.substr(0, std::string_view(kMetaFile).size()) == kMetaFile;
+         name.substr(0, std::string_view(kMetaFile).size()) == kMetaFile ||
+         /* cqm-exporter's /ping may record wanted targets before the writer first opens the store. */
+         isPingTargetsFileName(name);
 }
 
 StoreStatus makeSubdir(int storeFd, const std::string &dir, const char *name) {

@@ -71,7 +71,7 @@ def wait_until(predicate, timeout, what, on_timeout=None, interval=0.05):
 
 class Collectd:
     def __init__(self, name, plugins=(), stock_plugins=("csv",), config="", interval=1.0,
-                 types_db=(), hostname="testhost", base_dir=None, extra_env=None):
+                 types_db=(), hostname="testhost", base_dir=None, extra_env=None, wrapper=()):
         self.name = name
         self.plugins = list(plugins)
         self.stock_plugins = list(stock_plugins)
@@ -80,6 +80,8 @@ class Collectd:
         self.types_db = list(types_db)
         self.hostname = hostname
         self.extra_env = extra_env or {}
+        # A command put before collectd, e.g. ("ip", "netns", "exec", NAME) to run it in a network namespace.
+        self.wrapper = list(wrapper)
         self.base_dir = base_dir or tempfile.mkdtemp(prefix="collectd-%s-" % name,
                                                      dir=os.environ.get("FBCQM_TEST_TMPDIR"))
         self.plugin_dir = os.path.join(self.base_dir, "plugins")
@@ -137,7 +139,7 @@ class Collectd:
         env.update(sanitizer_env())
         env.update(self.extra_env)
         self._output = open(self.output_path, "w")
-        self.process = subprocess.Popen([COLLECTD, "-f", "-C", self.conf_path], stdout=self._output,
+        self.process = subprocess.Popen(self.wrapper + [COLLECTD, "-f", "-C", self.conf_path], stdout=self._output,
                                         stderr=subprocess.STDOUT, env=env)
         return self
 
