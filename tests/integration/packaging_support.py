@@ -76,3 +76,69 @@ class ScratchRoot:
     def cleanup(self):
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+def apply_users_and_directories(root, packages):
+    """What the packages' postinst does, applied to the scratch root: systemd-sysusers, then
+    systemd-tmpfiles --create, on each package's sysusers.d and tmpfiles.d file."""
+    for package in packages:
+        conf = root("usr/lib/sysusers.d/%s.conf" % package)
+        if os.path.exists(conf):
+            subprocess.run(["systemd-sysusers", "--root", root.path, conf], check=True, capture_output=True)
+    for package in packages:
+        conf = root("usr/lib/tmpfiles.d/%s.conf" % package)
+        if os.path.exists(conf):
+            subprocess.run(["systemd-tmpfiles", "--root", root.path, "--create", conf], check=True,
+                           capture_output=True)
+
+
+def accounts(root):
+    """({user: (uid, gid)}, {group: gid}) of the scratch root's /etc/passwd and /etc/group."""
+    users, groups = {}, {}
+    if os.path.exists(root("etc/passwd")):
+        with open(root("etc/passwd")) as f:
+            for line in f:
+                fields = line.strip().split(":")
+                if len(fields) >= 4:
+                    users[fields[0]] = (int(fields[2]), int(fields[3]))
+    with open(root("etc/group")) as f:
+        for line in f:
+            fields = line.strip().split(":")
+            if len(fields) >= 3:
+                groups[fields[0]] = int(fields[2])
+    return users, groups
+
+
+def unit_service_settings(path):
+    """{key: [values]} of a unit file's [Service] section."""
+    settings, section = {}, None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+            elif section == "Service" and "=" in line and not line.startswith(("#", ";")):
+                key, value = line.split("=", 1)
+                settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+def service_command(root, unit, extra_args=(), supplementary=True):
+    """The unit's ExecStart as its User, Group and SupplementaryGroups (looked up in the scratch
+    root's accounts), without capabilities and with no_new_privs, as systemd would start it; the
+    program and its /etc paths are the scratch root's."""
+    settings = unit_service_settings(unit)
+    users, groups = accounts(root)
+    uid = users[settings["User"][0]][0]
+    gid = groups[settings["Group"][0]]
+    extra_groups = [groups[name] for value in settings.get("SupplementaryGroups", []) for name in value.split()]
+    command = ["setpriv", "--reuid", str(uid), "--regid", str(gid)]
+    if supplementary and extra_groups:
+        command += ["--groups", ",".join(str(g) for g in extra_groups)]
+    else:
+        command += ["--clear-groups"]
+    command += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    (exec_start,) = settings["ExecStart"]
+    for word in exec_start.split():
+        command.append(root(word) if word.startswith(("/usr/", "/etc/")) else word)
+    return command + list(extra_args), uid, gid

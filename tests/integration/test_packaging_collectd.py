@@ -8,22 +8,30 @@ every package was unpacked (dpkg -x):
   loads the packaged freebox.so and write_cqm.so, polls the packaged
   freebox-sim and fills the store directory made by the packaged sysusers.d
   and tmpfiles.d files; a throw-away uid in the store's group reads it with
-  the packaged cqm-store, the same uid without the group cannot."""
+  the packaged cqm-store, the same uid without the group cannot;
+- cqm-exporter, started from the packaged unit's ExecStart line as its
+  User, Group and SupplementaryGroups (no capabilities, no_new_privs) with the
+  packaged configuration, serves that store under /cqm/; without the store's
+  group it refuses to start."""
 
 import os
 import re
+import json
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import unittest
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "harness"))
 import freebox_sim  # noqa: E402
-from collectd_harness import Collectd  # noqa: E402
-from packaging_support import ScratchRoot  # noqa: E402
+from collectd_harness import Collectd, wait_until  # noqa: E402
+from packaging_support import ScratchRoot, apply_users_and_directories, service_command  # noqa: E402
 
 APP_ID = "fr.freebox-cqm.collectd"
 CONF_D = "etc/collectd/collectd.conf.d"
@@ -43,10 +51,7 @@ class PackagedCollectdTest(unittest.TestCase):
         cls.root = ScratchRoot()
         os.chmod(cls.root.path, 0o755)  # the unprivileged reader walks down to the store
         # What the maintainer scripts would do, applied to the scratch root.
-        subprocess.run(["systemd-sysusers", "--root", cls.root.path,
-                        cls.root("usr/lib/sysusers.d/collectd-cqm.conf")], check=True, capture_output=True)
-        subprocess.run(["systemd-tmpfiles", "--root", cls.root.path, "--create",
-                        cls.root("usr/lib/tmpfiles.d/collectd-cqm.conf")], check=True, capture_output=True)
+        apply_users_and_directories(cls.root, ["collectd-cqm", "cqm-exporter"])
         cls.store = cls.root("var/lib/collectd/cqm")
         cls.store_gid = os.stat(cls.store).st_gid
         freebox_sim.FREEBOX_SIM = cls.root("usr/bin/freebox-sim")
@@ -129,6 +134,50 @@ class PackagedCollectdTest(unittest.TestCase):
         stranger = self.run_cqm_store([], "ls")
         self.assertEqual(stranger.returncode, 5, stranger.stdout + stranger.stderr)
         self.assertIn("ermission denied", stranger.stderr)
+
+        self.check_exporter_serves("home")
+
+    def check_exporter_serves(self, graph):
+        # The packaged configuration, pointed at the test's store, trusting loopback.
+        ini = self.root("etc/cqm-exporter/cqm-exporter.ini")
+        with open(ini) as f:
+            text = f.read()
+        text, stores = re.subn(r"(?m)^store = .*$", "store = " + self.store, text)
+        text, trusted = re.subn(r"(?m)^;(trusted = 127\.0\.0\.1/32)$", r"\1", text)
+        self.assertEqual((stores, trusted), (1, 1), "the packaged cqm-exporter.ini changed shape")
+        with open(ini, "w") as f:
+            f.write(text)
+        unit = self.root("lib/systemd/system/cqm-exporter.service")
+        run_dir = tempfile.mkdtemp(prefix="exporter-run-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, run_dir, True)
+        port_file = os.path.join(run_dir, "port")
+        # Another port than the configured 8864, so that tests can run side by side.
+        command, uid, gid = service_command(self.root, unit, ["--listen", "127.0.0.1:0", "--port-file", port_file])
+        os.chown(run_dir, uid, gid)  # the unit's RuntimeDirectory
+        output = open(os.path.join(run_dir, "output"), "w+")
+        self.addCleanup(output.close)
+        exporter = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: os.path.exists(port_file) or exporter.poll() is not None, 20,
+                       "the exporter's port file")
+            self.assertIsNone(exporter.poll(), "cqm-exporter exited: " + open(output.name).read())
+            with open(port_file) as f:
+                base = "http://127.0.0.1:%d" % int(f.read())
+            with urllib.request.urlopen(base + "/cqm/.json", timeout=20) as reply:
+                listed = json.loads(reply.read())
+            self.assertIn(graph, json.dumps(listed))
+            with urllib.request.urlopen(base + "/cqm/%s.csv" % graph, timeout=20) as reply:
+                self.assertEqual(reply.status, 200)
+                self.assertTrue(reply.read().decode().startswith("Time,Period,"))
+        finally:
+            exporter.send_signal(signal.SIGTERM)
+            code = exporter.wait(15)
+        self.assertEqual(code, 0, open(output.name).read())
+
+        # Without the store's group, the service user cannot open the store: it refuses to start.
+        command, _, _ = service_command(self.root, unit, ["--listen", "127.0.0.1:0"], supplementary=False)
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=20)
+        self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
 
 
 def daemon_binary():
