@@ -105,11 +105,40 @@ std::string Error::message() const {
 struct Client::Handle {
   CURL *curl = nullptr;
   char errorBuffer[CURL_ERROR_SIZE] = {};
+  /* The options that never change are set on the first request only (no curl_easy_reset per request). */
+  bool configured = false;
+  /* The header list of the last request, reused while the lines stay the same (the session header). */
+  std::vector<std::string> headerLines;
+  Slist headerList;
   ~Handle() {
     if (curl)
       curl_easy_cleanup(curl);
   }
 };
+
+namespace {
+
+/* Options that are the same for every request of a client: set once, kept with the connection cache. */
+void setConstantOptions(CURL *curl, const ClientOptions &options, char *errorBuffer) {
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* we run in multi-threaded daemons */
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.maxResponseBytes));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options.userAgent.c_str());
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verifyPeer ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verifyPeer ? 2L : 0L);
+  if (!options.caPem.empty()) {
+    curl_blob blob{const_cast<char *>(options.caPem.data()), options.caPem.size(), CURL_BLOB_COPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr); /* only the given roots */
+  } else if (!options.caFile.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options.caFile.c_str());
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  }
+}
+
+} // namespace
 
 Client::Client(ClientOptions options) : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
   globalInitOnce();
@@ -143,58 +172,52 @@ Result<Response> Client::perform(const std::string &url, const std::string *post
     totalTimeout = std::min(totalTimeout, *budget);
   }
   CURL *curl = handle_->curl;
-  /* Reset options but keep the connection and TLS session caches. */
-  curl_easy_reset(curl);
+  if (!handle_->configured) {
+    setConstantOptions(curl, options_, handle_->errorBuffer);
+    handle_->configured = true;
+  }
 
   Response response;
   BodySink sink{&response.body, options_.maxResponseBytes};
-  Slist headerList;
   try {
-    for (const std::string &line : headers) {
-      curl_slist *appended = curl_slist_append(headerList.get(), line.c_str());
-      if (!appended)
-        return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
-      headerList.release();
-      headerList.reset(appended);
-    }
-    if (postBody) {
-      curl_slist *appended = curl_slist_append(headerList.get(), ("Content-Type: " + contentType).c_str());
-      if (!appended)
-        return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
-      headerList.release();
-      headerList.reset(appended);
+    /* The common case (a GET with the same session header) compares and allocates nothing. */
+    const bool same = postBody == nullptr
+                          ? headers == handle_->headerLines
+                          : handle_->headerLines.size() == headers.size() + 1 &&
+                                std::equal(headers.begin(), headers.end(), handle_->headerLines.begin()) &&
+                                handle_->headerLines.back() == "Content-Type: " + contentType;
+    if (!same || (!handle_->headerList && !handle_->headerLines.empty())) {
+      std::vector<std::string> lines = headers;
+      if (postBody)
+        lines.push_back("Content-Type: " + contentType);
+      Slist list;
+      for (const std::string &line : lines) {
+        curl_slist *appended = curl_slist_append(list.get(), line.c_str());
+        if (!appended)
+          return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
+        list.release();
+        list.reset(appended);
+      }
+      handle_->headerList = std::move(list);
+      handle_->headerLines = std::move(lines);
     }
   } catch (const std::bad_alloc &) {
     return fail(Error{ErrorKind::Transfer, 0, {}, "out of memory"});
   }
 
   handle_->errorBuffer[0] = '\0';
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle_->errorBuffer);
   if (curl_easy_setopt(curl, CURLOPT_URL, url.c_str()) != CURLE_OK)
     return fail(Error{ErrorKind::InvalidUrl, 0, {}, "URL rejected"});
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* we run in multi-threaded daemons */
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connectTimeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(totalTimeout.count()));
-  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.maxResponseBytes));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, writeBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.userAgent.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headerList.get());
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verifyPeer ? 1L : 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verifyPeer ? 2L : 0L);
-  if (!options_.caPem.empty()) {
-    curl_blob blob{const_cast<char *>(options_.caPem.data()), options_.caPem.size(), CURL_BLOB_COPY};
-    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
-    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr); /* only the given roots */
-  } else if (!options_.caFile.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.caFile.c_str());
-    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
-  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, handle_->headerList.get()); /* nullptr when there are no lines */
   if (postBody) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, postBody->data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(postBody->size()));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L); /* back to GET after a POST */
   }
 
   const CURLcode code = curl_easy_perform(curl);

@@ -12,18 +12,20 @@
 #include <ctime>
 #include <optional>
 
+#include "cli/command_line.h"
 #include "cqm/cqm_time.h"
 #include "cqm/graph_name.h"
 #include "cqm/store/store_check.h"
 #include "cqm/store/store_reader.h"
 #include "cqm/store/store_writer.h"
 #include "firebrick_csv.h"
+#include "util/result.h"
 
 namespace fbcqm::cqm::cli {
 
 namespace {
 
-constexpr std::size_t kMaxArgumentBytes = 4096;
+const char kProgram[] = "cqm-store";
 
 const char kUsage[] =
     "usage: cqm-store [--store DIR] COMMAND [ARGS]\n"
@@ -37,14 +39,18 @@ const char kUsage[] =
     "                                to DIR/corrupt/ and empties damaged samples in place\n"
     "  import NAME FILE.csv [--retention SAMPLES]\n"
     "                                import a FireBrick CQM csv (local time, TZ); all rows or nothing\n"
+    "  resize NAME|--all --retention SAMPLES [--yes]\n"
+    "                                give graphs a ring of SAMPLES 100-second samples; says how many\n"
+    "                                stored samples a smaller ring drops, and drops them only with --yes\n"
     "  rm NAME                       remove a graph\n"
     "\n"
     "options:\n"
     "  --store DIR    the store directory (default: $CQM_STORE)\n"
     "  -h, --help     this text\n"
+    "  --version      the program's version\n"
     "\n"
     "exit codes: 0 ok, 1 fsck found broken files, 2 usage, 3 graph not found,\n"
-    "            4 import input rejected, 5 store error\n";
+    "            4 import input rejected, 5 store error, 6 resize would drop samples and --yes is missing\n";
 
 struct Options {
   std::string store;
@@ -55,7 +61,10 @@ struct Options {
   bool setAside = false;
   bool verbose = false;
   bool csv = false;
+  bool all = false;
+  bool yes = false;
   bool help = false;
+  bool version = false;
 };
 
 struct Context {
@@ -103,94 +112,109 @@ bool checkName(const Context &ctx, const std::string &name) {
   return false;
 }
 
-std::optional<Options> parse(const Context &ctx, const std::vector<std::string> &args) {
+enum LongOnly { kOptStore = 256, kOptDate, kOptRetention, kOptSetAside, kOptCsv, kOptAll, kOptYes, kOptVersion };
+
+const struct option kLongOptions[] = {
+    {"store", required_argument, nullptr, kOptStore},
+    {"date", required_argument, nullptr, kOptDate},
+    {"retention", required_argument, nullptr, kOptRetention},
+    {"set-aside", no_argument, nullptr, kOptSetAside},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"csv", no_argument, nullptr, kOptCsv},
+    {"all", no_argument, nullptr, kOptAll},
+    {"yes", no_argument, nullptr, kOptYes},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, kOptVersion},
+    {nullptr, 0, nullptr, 0},
+};
+
+/* The parsed command line, or the one-line problem of a usage error. */
+fbcqm::Result<Options, std::string> parse(const std::vector<std::string> &args) {
   Options o;
   if (const char *env = std::getenv("CQM_STORE"))
     o.store = env;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string &arg = args[i];
-    if (arg.size() > kMaxArgumentBytes) {
-      ctx.error("argument too long");
-      return std::nullopt;
-    }
-    auto value = [&](const char *option) -> std::optional<std::string> {
-      const std::string prefix = std::string(option) + "=";
-      if (arg.compare(0, prefix.size(), prefix) == 0)
-        return arg.substr(prefix.size());
-      if (i + 1 >= args.size()) {
-        ctx.error(std::string("option ") + option + " needs a value");
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    auto is = [&](const char *option) {
-      const std::size_t n = std::strlen(option);
-      return arg == option || (arg.compare(0, n, option) == 0 && arg.size() > n && arg[n] == '=');
-    };
-    if (arg == "-h" || arg == "--help") {
+  fbcqm::cli::Getopt getopt(kProgram, args, "hv", kLongOptions);
+  for (int c; (c = getopt.next()) != -1;) {
+    switch (c) {
+    case 'h':
       o.help = true;
-    } else if (is("--store")) {
-      auto v = value("--store");
-      if (!v)
-        return std::nullopt;
-      o.store = *v;
-    } else if (is("--date")) {
-      if (!(o.date = value("--date")))
-        return std::nullopt;
-    } else if (is("--retention")) {
-      if (!(o.retention = value("--retention")))
-        return std::nullopt;
-    } else if (arg == "--set-aside") {
+      break;
+    case kOptVersion:
+      o.version = true;
+      break;
+    case kOptStore:
+      o.store = getopt.argument();
+      break;
+    case kOptDate:
+      o.date = getopt.argument();
+      break;
+    case kOptRetention:
+      o.retention = getopt.argument();
+      break;
+    case kOptSetAside:
       o.setAside = true;
-    } else if (arg == "--verbose" || arg == "-v") {
+      break;
+    case 'v':
       o.verbose = true;
-    } else if (arg == "--csv") {
+      break;
+    case kOptCsv:
       o.csv = true;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      ctx.error("unknown option '" + arg.substr(0, 64) + "'");
-      return std::nullopt;
-    } else if (o.command.empty()) {
-      o.command = arg;
-    } else {
-      o.positional.push_back(arg);
+      break;
+    case kOptAll:
+      o.all = true;
+      break;
+    case kOptYes:
+      o.yes = true;
+      break;
+    default:
+      return fbcqm::fail(getopt.problem());
     }
+  }
+  std::vector<std::string> operands = getopt.operands();
+  if (!operands.empty()) {
+    o.command = operands.front();
+    o.positional.assign(operands.begin() + 1, operands.end());
   }
   return o;
 }
 
-/* Options valid only for some commands; positional argument counts. */
-bool validate(const Context &ctx, const Options &o) {
+/* Options valid only for some commands; positional argument counts. The problem of a usage error, if any. */
+std::optional<std::string> misuse(const Options &o) {
   struct Rule {
     const char *command;
     std::size_t minArgs, maxArgs;
-    bool date, retention, setAside, verbose, csv;
+    bool date, retention, setAside, verbose, csv, all;
   };
   static const Rule rules[] = {
-      {"ls", 0, 0, false, false, false, false, false}, {"dump", 1, 1, true, false, false, false, true},
-      {"fsck", 0, 0, false, false, true, true, false}, {"import", 2, 2, false, true, false, false, false},
-      {"rm", 1, 1, false, false, false, false, false},
+      {"ls", 0, 0, false, false, false, false, false, false},
+      {"dump", 1, 1, true, false, false, false, true, false},
+      {"fsck", 0, 0, false, false, true, true, false, false},
+      {"import", 2, 2, false, true, false, false, false, false},
+      {"resize", 0, 1, false, true, false, false, false, true},
+      {"rm", 1, 1, false, false, false, false, false, false},
   };
   for (const Rule &rule : rules) {
     if (o.command != rule.command)
       continue;
-    if (o.positional.size() < rule.minArgs || o.positional.size() > rule.maxArgs) {
-      ctx.error("wrong number of arguments for '" + o.command + "' (see --help)");
-      return false;
-    }
+    if (o.positional.size() < rule.minArgs || o.positional.size() > rule.maxArgs)
+      return "wrong number of arguments for '" + o.command + "'";
     const std::pair<bool, const char *> given[] = {{o.date && !rule.date, "--date"},
                                                    {o.retention && !rule.retention, "--retention"},
                                                    {o.setAside && !rule.setAside, "--set-aside"},
                                                    {o.verbose && !rule.verbose, "--verbose"},
-                                                   {o.csv && !rule.csv, "--csv"}};
+                                                   {o.csv && !rule.csv, "--csv"},
+                                                   {o.all && !rule.all, "--all"},
+                                                   {o.yes && !rule.all, "--yes"}};
     for (const auto &[misplaced, option] : given)
-      if (misplaced) {
-        ctx.error(std::string(option) + " does not apply to '" + o.command + "'");
-        return false;
-      }
-    return true;
+      if (misplaced)
+        return std::string(option) + " does not apply to '" + o.command + "'";
+    if (o.command == "resize" && o.positional.empty() == !o.all)
+      return std::string("resize needs a graph NAME or --all (one of them)");
+    if (o.command == "resize" && !o.retention)
+      return std::string("resize needs --retention SAMPLES");
+    return std::nullopt;
   }
-  ctx.error("unknown command '" + o.command.substr(0, 64) + "' (see --help)");
-  return false;
+  return "unknown command '" + o.command.substr(0, 64) + "'";
 }
 
 int commandLs(const Context &ctx, const Options &o) {
@@ -350,16 +374,17 @@ std::optional<std::string> readBounded(const Context &ctx, const std::string &pa
   return text;
 }
 
-std::optional<std::uint32_t> parseRetention(const Context &ctx, const std::string &text) {
+const std::string kRetentionProblem = "--retention must be a number of 100-second samples from " +
+                                      std::to_string(kMinRetentionSamples) + " to " +
+                                      std::to_string(kMaxRetentionSamples);
+
+std::optional<std::uint32_t> parseRetention(const std::string &text) {
   char *end = nullptr;
   errno = 0;
   const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
   if (text.empty() || !end || *end != '\0' || errno != 0 || text[0] == '-' || value < kMinRetentionSamples ||
-      value > kMaxRetentionSamples) {
-    ctx.error("--retention must be a number of 100-second samples from " + std::to_string(kMinRetentionSamples) +
-              " to " + std::to_string(kMaxRetentionSamples));
+      value > kMaxRetentionSamples)
     return std::nullopt;
-  }
   return static_cast<std::uint32_t>(value);
 }
 
@@ -370,9 +395,9 @@ int commandImport(const Context &ctx, const Options &o) {
     return kExitUsage;
   std::uint32_t retention = kDefaultRetentionSamples;
   if (o.retention) {
-    const auto parsed = parseRetention(ctx, *o.retention);
+    const auto parsed = parseRetention(*o.retention);
     if (!parsed)
-      return kExitUsage;
+      return fbcqm::cli::usageError(ctx.io.err, kProgram, kRetentionProblem);
     retention = *parsed;
   }
   const auto text = readBounded(ctx, file);
@@ -446,6 +471,98 @@ int commandImport(const Context &ctx, const Options &o) {
   return kExitOk;
 }
 
+/* What resizing one graph does to it. */
+struct ResizePlan {
+  GraphInfo graph;
+  std::uint64_t droppedSamples = 0; /* stored samples older than the new ring can hold */
+  std::int64_t keptFrom = 0;        /* first sample index the new ring keeps */
+};
+
+fbcqm::Result<ResizePlan, StoreError> planResize(const StoreReader &reader, const GraphInfo &graph,
+                                                 std::uint32_t retention) {
+  ResizePlan plan{graph, 0, graph.firstIndex};
+  if (retention >= graph.retentionSamples || !graph.hasSamples())
+    return plan;
+  plan.keptFrom = std::max(graph.firstIndex, graph.lastIndex - static_cast<std::int64_t>(retention) + 1);
+  auto dropped = reader.read(graph.name, SampleRange{graph.firstIndex, plan.keptFrom});
+  if (!dropped.ok())
+    return fbcqm::fail(dropped.error());
+  plan.droppedSamples = dropped.value().size();
+  return plan;
+}
+
+std::string describePlan(const ResizePlan &plan, std::uint32_t retention) {
+  const GraphInfo &g = plan.graph;
+  std::string line =
+      g.name + ": " + std::to_string(g.retentionSamples) + " -> " + std::to_string(retention) + " samples: ";
+  if (retention == g.retentionSamples)
+    return line + "unchanged";
+  if (plan.droppedSamples == 0)
+    return line + "keeps every stored sample";
+  return line + "drops " + std::to_string(plan.droppedSamples) + " stored samples (" +
+         localTime(sampleStart(g.firstIndex)) + " to before " + localTime(sampleStart(plan.keptFrom)) + ")";
+}
+
+int commandResize(const Context &ctx, const Options &o) {
+  const auto retention = parseRetention(*o.retention);
+  if (!retention)
+    return fbcqm::cli::usageError(ctx.io.err, kProgram, kRetentionProblem);
+  if (!o.all && !checkName(ctx, o.positional[0]))
+    return kExitUsage;
+  /* Opening a writer would turn any directory into a store: insist on an existing one first. */
+  auto reader = StoreReader::open(o.store);
+  if (!reader.ok())
+    return storeFailure(ctx, reader.error());
+  /* The writer lock first: no write_cqm can add samples between the plan and the resize (Busy while it runs). */
+  StoreOptions options;
+  options.dir = o.store;
+  options.retentionSamples = *retention;
+  options.resizeExisting = false;
+  auto writer = StoreWriter::open(options);
+  if (!writer.ok())
+    return storeFailure(ctx, writer.error());
+
+  std::vector<GraphInfo> graphs;
+  if (o.all) {
+    auto listed = reader.value().listGraphs();
+    if (!listed.ok())
+      return storeFailure(ctx, listed.error());
+    graphs = std::move(listed.value());
+  } else {
+    auto info = reader.value().info(o.positional[0]);
+    if (!info.ok())
+      return storeFailure(ctx, info.error());
+    graphs.push_back(info.value());
+  }
+  std::vector<ResizePlan> plans;
+  std::uint64_t dropped = 0;
+  for (const GraphInfo &graph : graphs) {
+    auto plan = planResize(reader.value(), graph, *retention);
+    if (!plan.ok())
+      return storeFailure(ctx, plan.error());
+    dropped += plan.value().droppedSamples;
+    std::fprintf(ctx.io.out, "%s\n", describePlan(plan.value(), *retention).c_str());
+    plans.push_back(std::move(plan.value()));
+  }
+  if (dropped > 0 && !o.yes) {
+    ctx.error("nothing changed: this would drop " + std::to_string(dropped) +
+              " stored samples; run again with --yes to drop them");
+    return kExitNeedsYes;
+  }
+  std::size_t resized = 0;
+  for (const ResizePlan &plan : plans) {
+    if (plan.graph.retentionSamples == *retention)
+      continue;
+    auto done = writer.value()->resize(plan.graph.name, *retention);
+    if (!done.ok())
+      return storeFailure(ctx, done.error());
+    ++resized;
+  }
+  std::fprintf(ctx.io.out, "resized %zu graph(s), dropped %llu samples\n", resized,
+               static_cast<unsigned long long>(dropped));
+  return kExitOk;
+}
+
 int commandRm(const Context &ctx, const Options &o) {
   const std::string &name = o.positional[0];
   if (!checkName(ctx, name))
@@ -471,34 +588,35 @@ int commandRm(const Context &ctx, const Options &o) {
 
 int run(const std::vector<std::string> &args, const Streams &streams) {
   const Context ctx{streams};
-  const auto options = parse(ctx, args);
-  if (!options) {
-    std::fprintf(streams.err, "%s", kUsage);
-    return kExitUsage;
-  }
-  if (options->help) {
+  const auto options = parse(args);
+  if (!options.ok())
+    return fbcqm::cli::usageError(streams.err, kProgram, options.error());
+  if (options.value().help) {
     std::fprintf(streams.out, "%s", kUsage);
     return kExitOk;
   }
-  if (options->command.empty()) {
-    std::fprintf(streams.err, "%s", kUsage);
-    return kExitUsage;
+  if (options.value().version) {
+    fbcqm::cli::printVersion(streams.out, kProgram);
+    return kExitOk;
   }
-  if (!validate(ctx, *options))
-    return kExitUsage;
-  if (options->store.empty()) {
-    ctx.error("no store directory: give --store DIR (or set CQM_STORE)");
-    return kExitUsage;
-  }
-  if (options->command == "ls")
-    return commandLs(ctx, *options);
-  if (options->command == "dump")
-    return commandDump(ctx, *options);
-  if (options->command == "fsck")
-    return commandFsck(ctx, *options);
-  if (options->command == "import")
-    return commandImport(ctx, *options);
-  return commandRm(ctx, *options);
+  const Options &o = options.value();
+  if (o.command.empty())
+    return fbcqm::cli::usageError(streams.err, kProgram, "no command given");
+  if (const auto problem = misuse(o))
+    return fbcqm::cli::usageError(streams.err, kProgram, *problem);
+  if (o.store.empty())
+    return fbcqm::cli::usageError(streams.err, kProgram, "no store directory: give --store DIR (or set CQM_STORE)");
+  if (o.command == "ls")
+    return commandLs(ctx, o);
+  if (o.command == "dump")
+    return commandDump(ctx, o);
+  if (o.command == "fsck")
+    return commandFsck(ctx, o);
+  if (o.command == "import")
+    return commandImport(ctx, o);
+  if (o.command == "resize")
+    return commandResize(ctx, o);
+  return commandRm(ctx, o);
 }
 
 } // namespace fbcqm::cqm::cli

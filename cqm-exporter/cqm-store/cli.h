@@ -19,6 +19,7 @@ enum ExitCode {
   kExitNotFound = 3, /* no such graph */
   kExitBadInput = 4, /* import: file unreadable, too large, or with bad rows; nothing imported */
   kExitStore = 5,    /* store error: not a store, busy, permission, no space, I/O, corrupt graph */
+  kExitNeedsYes = 6, /* resize would drop stored samples and --yes was not given; nothing changed */
 };
 
 struct Streams {

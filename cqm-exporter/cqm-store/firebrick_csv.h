@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * FireBrick CQM csv (research/cqm-spec.md section 3.1), both ways:
+ * FireBrick CQM csv (the per-graph csv a FireBrick or A&A's cqmdirect.cgi serves), both ways:
  *
  *   Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score
  *   2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1

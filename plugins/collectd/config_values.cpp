@@ -1,39 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "collectd/config_values.h"
 
+#include <cstdlib>
+
 namespace fbcqm::collectd {
 
-namespace {
-
-bool singleValue(const char *plugin, const oconfig_item_t *item, int type, const char *typeName) {
-  if (item->values_num != 1 || item->values[0].type != type) {
-    ERROR("%s plugin: Option `%s' needs exactly one %s argument.", plugin, item->key, typeName);
+bool configString(const char *plugin, const oconfig_item_t *item, std::string &out) {
+  char *value = nullptr; /* cf_util_get_string frees what *ret_string held, then strdup()s */
+  if (cf_util_get_string(item, &value) != 0)
+    return false;
+  if (value == nullptr) {
+    ERROR("%s plugin: Option `%s': out of memory.", plugin, item->key);
     return false;
   }
+  out = value;
+  std::free(value);
   return true;
 }
 
-} // namespace
+bool configNumber(const char *, const oconfig_item_t *item, double &out) { return cf_util_get_double(item, &out) == 0; }
 
-bool configString(const char *plugin, const oconfig_item_t *item, std::string &out) {
-  if (!singleValue(plugin, item, OCONFIG_TYPE_STRING, "string"))
-    return false;
-  out = item->values[0].value.string;
-  return true;
-}
-
-bool configNumber(const char *plugin, const oconfig_item_t *item, double &out) {
-  if (!singleValue(plugin, item, OCONFIG_TYPE_NUMBER, "numeric"))
-    return false;
-  out = item->values[0].value.number;
-  return true;
-}
-
-bool configBoolean(const char *plugin, const oconfig_item_t *item, bool &out) {
-  if (!singleValue(plugin, item, OCONFIG_TYPE_BOOLEAN, "boolean"))
-    return false;
-  out = item->values[0].value.boolean != 0;
-  return true;
-}
+bool configBoolean(const char *, const oconfig_item_t *item, bool &out) { return cf_util_get_boolean(item, &out) == 0; }
 
 } // namespace fbcqm::collectd

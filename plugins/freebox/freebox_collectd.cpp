@@ -166,10 +166,11 @@ bool toOption(const oconfig_item_t *item, ConfigOption &option) {
   return true;
 }
 
-void configureBox(const oconfig_item_t *block) {
+/* One <Box> block; false after logging every problem with it. */
+bool configureBox(const oconfig_item_t *block) {
   if (block->values_num != 1 || block->values[0].type != OCONFIG_TYPE_STRING) {
-    ERROR("%s plugin: <Box> needs exactly one string argument, the box name; block skipped.", kPlugin);
-    return;
+    ERROR("%s plugin: <Box> needs exactly one string argument, the box name.", kPlugin);
+    return false;
   }
   const std::string name = block->values[0].value.string;
   std::vector<ConfigOption> options;
@@ -184,18 +185,16 @@ void configureBox(const oconfig_item_t *block) {
     for (const std::string &error : config.error())
       ERROR("%s plugin: Box \"%s\": %s.", kPlugin, name.c_str(), error.c_str());
   }
-  if (!ok || !config.ok()) {
-    ERROR("%s plugin: Box \"%s\" skipped because of the errors above.", kPlugin, name.c_str());
-    return;
-  }
+  if (!ok || !config.ok())
+    return false;
   if (registeredBoxes().count(name) != 0) {
-    ERROR("%s plugin: Box \"%s\" is defined twice; the second block is skipped.", kPlugin, name.c_str());
-    return;
+    ERROR("%s plugin: Box \"%s\" is defined twice.", kPlugin, name.c_str());
+    return false;
   }
   auto settings = resolveBox(config.value(), CDTIME_T_TO_DOUBLE(plugin_get_interval()));
   if (!settings.ok()) {
-    ERROR("%s plugin: Box \"%s\": %s; block skipped.", kPlugin, name.c_str(), settings.error().c_str());
-    return;
+    ERROR("%s plugin: Box \"%s\": %s.", kPlugin, name.c_str(), settings.error().c_str());
+    return false;
   }
   for (const std::string &warning : settings.value().warnings)
     WARNING("%s plugin: Box \"%s\": %s.", kPlugin, name.c_str(), warning.c_str());
@@ -211,20 +210,34 @@ void configureBox(const oconfig_item_t *block) {
   /* collectd owns userData from here on, even when registration fails. */
   if (plugin_register_complex_read(nullptr, callbackName.c_str(), freeboxRead, interval, &userData) != 0) {
     ERROR("%s plugin: Box \"%s\": cannot register its read callback.", kPlugin, name.c_str());
-    return;
+    return false;
   }
   registeredBoxes().insert(name);
   INFO("%s plugin: Box \"%s\" at %s, collecting: %s.", kPlugin, name.c_str(), url.c_str(), groups.c_str());
+  return true;
 }
 
 int freeboxConfig(oconfig_item_t *config) {
   return fbcqm::collectd::guarded(kPlugin, "config", [&] {
+    /*
+     * Every block is checked so every problem is logged, then any problem fails the whole configuration:
+     * collectd then refuses to start, rather than run with some boxes silently missing.
+     */
+    int errors = 0;
     for (int i = 0; i < config->children_num; ++i) {
       const oconfig_item_t *child = config->children + i;
-      if (strcasecmp(child->key, "Box") == 0)
-        configureBox(child); /* a bad block is skipped; the others still load */
-      else
+      if (strcasecmp(child->key, "Box") == 0) {
+        errors += configureBox(child) ? 0 : 1;
+      } else {
         ERROR("%s plugin: Invalid configuration option: %s.", kPlugin, child->key);
+        ++errors;
+      }
+    }
+    if (errors > 0) {
+      ERROR("%s plugin: %d configuration error(s) (see above): the plugin will not start and polls nothing until "
+            "they are fixed.",
+            kPlugin, errors);
+      return -1;
     }
     return 0;
   });

@@ -82,6 +82,11 @@ struct Plugin {
 
 Config g_config;
 /*
+ * Configuration problems found so far. Any problem stops the plugin from starting: running on a default instead
+ * (a 7-day Retention for a typo) could shrink or misfile the history of every graph.
+ */
+int g_configErrors = 0;
+/*
  * The running plugin, read and replaced only with std::atomic_load/atomic_store/atomic_exchange: a FLUSH from
  * unixsock runs on a detached thread that may still hold it when shutdown runs, so the last holder frees it.
  */
@@ -138,7 +143,7 @@ bool configUnit(const oconfig_item_t *item, double &out, bool latency) {
   return true;
 }
 
-/* One <Graph "NAME"> block; false (after logging) skips the block. */
+/* One <Graph "NAME"> block; false after logging what is wrong with it. */
 bool configGraph(const oconfig_item_t *block, GraphRule &rule) {
   if (block->values_num != 1 || block->values[0].type != OCONFIG_TYPE_STRING) {
     ERROR("%s plugin: <Graph> needs exactly one string argument (the graph name).", kPlugin);
@@ -236,16 +241,21 @@ int writeCqmConfig(oconfig_item_t *config) {
           c.interfaces.push_back(glob);
       } else if (strcasecmp(key, "Graph") == 0) {
         GraphRule rule;
-        if (configGraph(child, rule))
+        ok = configGraph(child, rule);
+        if (ok)
           c.graphs.push_back(std::move(rule));
-        else
-          ERROR("%s plugin: Skipping this <Graph> block.", kPlugin);
       } else {
         ERROR("%s plugin: Invalid configuration option: %s.", kPlugin, key);
         ok = false;
       }
-      if (!ok && strcasecmp(key, "Graph") != 0)
-        ERROR("%s plugin: Ignoring option `%s'; the default is used.", kPlugin, key);
+      if (!ok)
+        ++g_configErrors;
+    }
+    if (g_configErrors > 0) {
+      ERROR("%s plugin: %d configuration error(s) (see above): the plugin will not start and stores nothing until "
+            "they are fixed.",
+            kPlugin, g_configErrors);
+      return -1;
     }
     return 0;
   });
@@ -354,6 +364,17 @@ int writeCqmInit() {
       return 0; /* init runs again after a SIGHUP-less re-init; keep the running state */
     if (g_config.storeDir.empty()) {
       ERROR("%s plugin: Option `StoreDir' is required.", kPlugin);
+      ++g_configErrors;
+    }
+    if (g_configErrors > 0) {
+      /*
+       * collectd goes on after a failed config callback (only the last block's status counts) and, after a
+       * failed init, unregisters only read callbacks: take the write and flush callbacks out ourselves so no
+       * value reaches a plugin that is not configured.
+       */
+      plugin_unregister_write(kPlugin);
+      plugin_unregister_flush(kPlugin);
+      ERROR("%s plugin: not started because of the configuration error(s) above; nothing will be stored.", kPlugin);
       return -1;
     }
     auto plugin = std::make_shared<Plugin>();

@@ -10,7 +10,7 @@ capacity that implies. Scenarios: boxes answering at loopback speed, and
 boxes answering each request after 20 ms (a realistic Freebox), where the
 number of collectd ReadThreads bounds throughput.
 
-Side by side, the peer: the seed's work done by a Python process per box and
+Side by side, the peer: freebox_monitoring.py's work done by a Python process per box and
 poll (tests/bench/freebox_seed_equivalent.py), as Telegraf `exec` runs it.
 """
 

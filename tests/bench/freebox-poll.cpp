@@ -2,9 +2,9 @@
 /*
  * Benchmark: CPU time of one full poll of one box (every group, 8 switch
  * ports) by the freebox plugin's library, against freebox-sim, over HTTP and
- * HTTPS; side by side with the peer, the seed script's work done by a Python
+ * HTTPS; side by side with the peer, freebox_monitoring.py's work done by a Python
  * program (tests/bench/freebox_seed_equivalent.py), run once per poll as
- * Telegraf `exec` runs the seed, and looping in one process.
+ * Telegraf `exec` runs it, and looping in one process.
  *
  *   bench-freebox-poll SIM PEER_SCRIPT PKI_DIR [POLLS]
  *

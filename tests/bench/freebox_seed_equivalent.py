@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The peer for the freebox benchmarks: what the seed script does for one box,
-written here with the Python standard library (the seed uses `requests`,
+"""The peer for the freebox benchmarks: what freebox_monitoring.py does for one box,
+written here with the Python standard library (freebox_monitoring.py uses `requests`,
 which is heavier, so this peer is, if anything, faster than the original).
 
-Like the seed it logs in (challenge + HMAC-SHA1), then reads connection/, the
+Like freebox_monitoring.py it logs in (challenge + HMAC-SHA1), then reads connection/, the
 FTTH or xDSL endpoint by media, system/, switch/status/ and the stats of each
 switch port, and prints Graphite lines. Run once per poll, as Telegraf `exec`
-runs the seed, or with --polls N to loop inside one process.
+runs it, or with --polls N to loop inside one process.
 """
 
 import argparse

@@ -44,7 +44,7 @@ class ProbePluginTest(unittest.TestCase):
                 # The throwing callback was contained and logged with the plugin prefix.
                 daemon.wait_for_log("fbcqm_probe plugin: read failed: probe thrower was told to throw")
                 # The bad block was reported and skipped.
-                self.assertTrue(daemon.log_lines("fbcqm_probe plugin: Option `Value' needs exactly one numeric"))
+                self.assertTrue(daemon.log_lines("fbcqm_probe plugin: The `Value' option requires exactly one numeric"))
                 self.assertEqual(daemon.csv_files("fbcqm_probe", "gauge-broken"), [])
                 self.assertEqual(daemon.csv_files("fbcqm_probe", "gauge-thrower"), [])
                 # Several read cycles later the daemon still runs and still gets values.

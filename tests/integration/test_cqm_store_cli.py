@@ -16,7 +16,7 @@ import unittest
 CQM_STORE = os.environ["FBCQM_CQM_STORE"]
 TESTDATA = os.path.join(os.environ["FBCQM_SOURCE_ROOT"], "cqm-exporter", "cqm-store", "testdata")
 
-OK, BROKEN, USAGE, NOT_FOUND, BAD_INPUT, STORE_ERROR = 0, 1, 2, 3, 4, 5
+OK, BROKEN, USAGE, NOT_FOUND, BAD_INPUT, STORE_ERROR, NEEDS_YES = 0, 1, 2, 3, 4, 5, 6
 
 
 class CqmStoreCliTest(unittest.TestCase):
@@ -178,6 +178,48 @@ class CqmStoreCliTest(unittest.TestCase):
         self.assertIn("1 file(s): 1 ok, 0 corrupt, 0 damaged, 0 stray; 1 samples", clean.stdout)
         self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout.splitlines(), before[:1])
 
+    def test_resize_says_what_it_drops_and_needs_yes_to_drop_it(self):
+        self.import_sample()  # 2 samples, default ring
+        header = "Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score\n"
+        wide = self.write("wide.csv", header + "2024-01-01 00:00:00,100,1,0,1,1,1,,,\n"
+                                               "2024-03-01 00:00:00,100,1,0,1,1,1,,,\n")
+        self.assertEqual(self.run_cli("import", "wide", wide, "--retention", "100000", tz="UTC").returncode, OK)
+        before = [self.run_cli(*args).stdout for args in (["ls"], ["dump", "wide"], ["dump", "BBEU02778114"])]
+
+        # Shrinking without --yes: the plan is shown, nothing changes.
+        refused = self.run_cli("resize", "wide", "--retention", "2000", tz="UTC")
+        self.assertEqual(refused.returncode, NEEDS_YES, refused.stderr)
+        self.assertIn("wide: 100000 -> 2000 samples: drops 1 stored samples (2024-01-01 00:00:00 to before", refused.stdout)
+        self.assertIn("would drop 1 stored samples; run again with --yes", refused.stderr)
+        refused_all = self.run_cli("resize", "--all", "--retention", "2000")
+        self.assertEqual(refused_all.returncode, NEEDS_YES)
+        self.assertIn("BBEU02778114: 6048 -> 2000 samples: keeps every stored sample", refused_all.stdout)
+        self.assertEqual([self.run_cli(*args).stdout for args in (["ls"], ["dump", "wide"], ["dump", "BBEU02778114"])],
+                         before)
+
+        # With --yes: done, and only the announced sample is gone.
+        done = self.run_cli("resize", "--all", "--retention", "2000", "--yes")
+        self.assertEqual(done.returncode, OK, done.stderr)
+        self.assertIn("resized 2 graph(s), dropped 1 samples", done.stdout)
+        self.assertEqual([row.split()[2] for row in self.run_cli("ls").stdout.splitlines()[1:]], ["2000", "2000"])
+        self.assertEqual(self.run_cli("dump", "wide").stdout, before[1].splitlines(True)[1])
+        self.assertEqual(self.run_cli("dump", "BBEU02778114").stdout, before[2])
+
+        # Growing drops nothing and needs no --yes.
+        grown = self.run_cli("resize", "wide", "--retention", "200000")
+        self.assertEqual(grown.returncode, OK, grown.stderr)
+        self.assertIn("wide: 2000 -> 200000 samples: keeps every stored sample", grown.stdout)
+
+        for args, code in ((["resize", "nothere", "--retention", "2000"], NOT_FOUND),
+                           (["resize", "--retention", "2000"], USAGE),
+                           (["resize", "wide", "--all", "--retention", "2000"], USAGE),
+                           (["resize", "wide"], USAGE),
+                           (["resize", "wide", "--retention", "999"], USAGE),
+                           (["resize", "../x", "--retention", "2000"], USAGE),
+                           (["ls", "--yes"], USAGE)):
+            with self.subTest(args=args):
+                self.assertEqual(self.run_cli(*args).returncode, code)
+
     def test_rm(self):
         self.import_sample()
         self.assertEqual(self.run_cli("rm", "BBEU02778114").returncode, OK)
@@ -212,7 +254,7 @@ class CqmStoreCliTest(unittest.TestCase):
         fd = os.open(os.path.join(self.store, "writer.lock"), os.O_RDWR)
         try:
             fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hh4xqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0))
-            for args in (["rm", "BBEU02778114"],
+            for args in (["rm", "BBEU02778114"], ["resize", "BBEU02778114", "--retention", "2000", "--yes"],
                          ["import", "x", os.path.join(TESTDATA, "firebrick-aa-sample.csv")],
                          ["fsck", "--set-aside"]):
                 result = self.run_cli(*args)

@@ -8,7 +8,8 @@
   and `--date` splits them at local midnight.
 - A live value: its sample is not stored before it ends, and is readable
   within 10 s after its end; FLUSH writes an open sample at once.
-- Bad <Graph> blocks are reported and skipped; the good ones still work.
+- A configuration with errors (bad <Graph> blocks, bad values, unknown
+  options) is refused as a whole, every error reported.
 """
 
 import math
@@ -224,7 +225,7 @@ class WriteCqmTest(unittest.TestCase):
             self.assertEqual(sample["failed"], "0")
             self.assertTrue(0 < int(sample["min"]) <= int(sample["avg"]) <= int(sample["max"]) < 100000000, sample)
 
-    def test_bad_graph_blocks_are_skipped_and_good_ones_work(self):
+    def test_every_configuration_error_is_reported_and_nothing_runs(self):
         options = "\n".join([
             '  <Graph "{nonsense}">',
             '    Latency "*/cqm_ping/ping-a"',
@@ -244,27 +245,28 @@ class WriteCqmTest(unittest.TestCase):
             "  </Graph>",
             '  Retention "forever"',
             "  Bogus 1",
+            '  PingGraphs "maybe"',
+            '  CloseDelay "5"',
         ])
-        daemon, client = self.start(options)
-        for needle in ("unknown placeholder {nonsense}", "is not host/plugin[-instance]/type[-instance]",
-                       '<Graph "empty"> maps no values', "Option `LatencyUnit' must be",
-                       "Option `Retention': retention \"forever\" does not start with a number",
-                       "Invalid configuration option: Bogus"):
-            self.assertTrue(daemon.log_lines("write_cqm plugin: ") and daemon.log_lines(needle), needle)
-        client.putval(HOST + "/cqm_ping/ping-c", START + 1, [0.002], 1)
-        client.putval(HOST + "/cqm_ping/ping-b", START + 1, [3], 1)  # skipped block: automatic graph "b" in ms
-        client.flush()
-        daemon.wait_for(lambda: dump(self.store, "good") == {START // 100: {
-            "sent": "1", "failed": "0", "min": "2000000", "avg": "2000000", "max": "2000000", "rx": "-", "tx": "-",
-            "offline": "0"}}, 10, "graph good (latency in seconds)")
-        daemon.wait_for(lambda: (dump(self.store, "b") or {}).get(START // 100, {}).get("min") == "3000000", 10,
-                        "automatic graph b")
-        self.assertIsNone(dump(self.store, "badunit"))
-        # Retention fell back to the default (7 days).
-        ls = cqm_store(self.store, "ls").stdout.splitlines()
-        self.assertIn("6048", [row.split()[2] for row in ls[1:]])
-        self.assertTrue(daemon.running())
-
+        daemon = write_cqm_daemon("write-cqm", self.store, options)
+        try:
+            daemon.start()
+            wait_until(lambda: not daemon.running(), 30, "collectd to refuse its configuration", daemon.diagnostics)
+            self.assertNotEqual(daemon.process.returncode, 0)
+            # One line per problem, all of them (not only the first), each with the plugin prefix.
+            for needle in ("unknown placeholder {nonsense}", "is not host/plugin[-instance]/type[-instance]",
+                           '<Graph "empty"> maps no values', "Option `LatencyUnit' must be",
+                           "Option `Retention': retention \"forever\" does not start with a number",
+                           "Invalid configuration option: Bogus",
+                           # collectd's own messages (cf_util_get_boolean, cf_util_get_double):
+                           "Cannot parse string value `maybe' of the `PingGraphs' option as a boolean value.",
+                           "The `CloseDelay' option requires exactly one numeric argument.",
+                           "8 configuration error(s) (see above): the plugin will not start"):
+                self.assertTrue([line for line in daemon.log_lines(needle) if "write_cqm plugin: " in line],
+                                needle + daemon.diagnostics())
+            self.assertFalse(os.path.exists(self.store))
+        finally:
+            daemon.cleanup()
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

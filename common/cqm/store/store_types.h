@@ -52,10 +52,12 @@ struct StoreOptions {
    */
   std::uint32_t maxOpenGraphs = 4096;
   /*
-   * When a graph's file has another ring size than retentionSamples, rewrite
-   * it at the new size on first touch (keeping the newest samples). The
-   * collectd plugin does (its Retention is the store's); `cqm-store import`
-   * does not, so a one-off tool never shrinks a graph's history.
+   * When a graph's file has a smaller ring than retentionSamples, rewrite it
+   * at the larger size on first touch (keeping every sample). Never shrinks:
+   * a smaller retention applies to new graphs only, because a configuration
+   * mistake must not drop history. Shrinking is StoreWriter::resize(), asked
+   * for explicitly (`cqm-store resize ... --yes`). Off for one-off tools
+   * (`cqm-store import`), which leave existing graphs as they are.
    */
   bool resizeExisting = true;
   /* Wall clock in Unix seconds (creation / last-update times); tests replace it. */

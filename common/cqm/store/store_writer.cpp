@@ -186,17 +186,16 @@ struct StoreWriter::Impl {
     return built;
   }
 
-  /* Rewrites a graph at the configured ring size, keeping the newest samples that fit. */
-  fbcqm::Result<Mapping, StoreError> resizeGraph(const std::string &name, const Mapping &old) {
+  /* Rewrites a graph with a ring of newSize samples, keeping the newest samples that fit. */
+  fbcqm::Result<Mapping, StoreError> resizeGraph(const std::string &name, const Mapping &old, std::uint32_t newSize) {
     const HeaderView oldHeader = old.header();
     const std::uint64_t last = oldHeader.lastIndex();
-    const std::uint64_t newSize = options.retentionSamples;
     const std::uint64_t oldest = oldHeader.oldestReadable();
     const std::uint64_t from =
         last == 0 ? 0 : std::max<std::uint64_t>(oldest, last >= newSize ? last - newSize + 1 : 1);
     HeaderFields fields;
     fields.name = name;
-    fields.retention = options.retentionSamples;
+    fields.retention = newSize;
     fields.createdUnix = oldHeader.createdUnix();
     fields.lastUpdateUnix = oldHeader.lastUpdateUnix();
     fields.kind = oldHeader.kind();
@@ -247,8 +246,9 @@ struct StoreWriter::Impl {
     Mapping map;
     if (opened.ok()) {
       map = std::move(opened.value());
-      if (options.resizeExisting && map.header().retention() != options.retentionSamples) {
-        auto resized = resizeGraph(name, map);
+      /* Grow only: a smaller configured retention must never drop history (StoreOptions::resizeExisting). */
+      if (options.resizeExisting && map.header().retention() < options.retentionSamples) {
+        auto resized = resizeGraph(name, map, options.retentionSamples);
         if (!resized.ok())
           return fbcqm::fail(resized.error());
         map = std::move(resized.value());
@@ -444,6 +444,37 @@ StoreStatus StoreWriter::remove(std::string_view graphName) {
     return fbcqm::fail(systemError(err, "cannot remove graph file", impl.graphsPath + "/" + file));
   }
   return Done{};
+}
+
+fbcqm::Result<GraphInfo, StoreError> StoreWriter::resize(std::string_view graphName, std::uint32_t retentionSamples) {
+  if (!isValidGraphName(graphName))
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidName, "invalid graph name " + quoted(graphName)));
+  if (retentionSamples < kMinRetentionSamples || retentionSamples > kMaxRetentionSamples)
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
+                                 "retention of " + std::to_string(retentionSamples) + " samples is out of bounds (" +
+                                     std::to_string(kMinRetentionSamples) + " to " +
+                                     std::to_string(kMaxRetentionSamples) + ")"));
+  Impl &impl = *impl_;
+  if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
+    return fbcqm::fail(inPlace.error());
+  const std::string name(graphName);
+  Shard &shard = impl.shardOf(name);
+  std::lock_guard<std::mutex> guard(shard.mutex);
+  impl.forget(shard, name);
+  auto opened = openGraphFile(impl.graphsFd.get(), impl.graphsPath, name, Access::ReadWrite);
+  if (!opened.ok())
+    return fbcqm::fail(impl.explain(opened.error()));
+  Mapping map = std::move(opened.value());
+  if (map.header().retention() != retentionSamples) {
+    auto resized = impl.resizeGraph(name, map, retentionSamples);
+    if (!resized.ok())
+      return fbcqm::fail(impl.explain(resized.error()));
+    map = std::move(resized.value());
+  }
+  GraphInfo info = map.header().info();
+  if (msync(map.data(), map.size(), MS_SYNC) != 0)
+    return fbcqm::fail(systemError(errno, "cannot flush graph file", impl.graphsPath + "/" + graphFileName(name)));
+  return info;
 }
 
 fbcqm::Result<std::uint64_t, StoreError> StoreWriter::removeStale(std::int64_t nowUnix) {

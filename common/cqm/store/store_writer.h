@@ -101,6 +101,14 @@ public:
   StoreStatus remove(std::string_view graphName);
 
   /*
+   * Gives one graph a ring of retentionSamples, keeping the newest samples
+   * that fit: the only way a graph shrinks (write() only ever grows one, see
+   * StoreOptions::resizeExisting). Shrinking drops the older samples: ask the
+   * user first. Returns the graph as it is now. NotFound if it does not exist.
+   */
+  fbcqm::Result<GraphInfo, StoreError> resize(std::string_view graphName, std::uint32_t retentionSamples);
+
+  /*
    * Deletes every graph whose last update is older than its retention
    * (lastUpdate + retention * 100 s < nowUnix). Returns how many were removed.
    * Reads one header per graph; call it now and then (e.g. hourly).

@@ -51,13 +51,13 @@ ApiClient::ApiClient(std::string rootUrl, http::ClientOptions options)
 
 void ApiClient::setCredentials(AppCredentials credentials) {
   credentials_ = std::move(credentials);
-  sessionHeader_.clear();
+  sessionHeaders_.clear();
 }
 
 void ApiClient::reset() {
   discovery_.reset();
   apiBase_.clear();
-  sessionHeader_.clear();
+  sessionHeaders_.clear();
 }
 
 http::Result<http::Response> ApiClient::send(const std::string &url, const std::string *postBody,
@@ -93,24 +93,23 @@ ApiResult<Discovery> ApiClient::discover() {
   return *discovery_;
 }
 
-ApiResult<std::string> ApiClient::ensureApiBase() {
+ApiResult<bool> ApiClient::ensureApiBase() {
   if (apiBase_.empty()) {
     auto discovered = discover();
     if (!discovered.ok())
       return fail(discovered.error());
   }
-  return apiBase_;
+  return true;
 }
 
 ApiResult<ApiReply> ApiClient::request(const std::string &path, const std::string *postBody, bool authenticated) {
   auto base = ensureApiBase();
   if (!base.ok())
     return fail(base.error());
-  const std::string url = base.value() + path;
-  std::vector<std::string> headers;
-  if (authenticated)
-    headers.push_back(sessionHeader_);
-  auto response = send(url, postBody, headers);
+  /* No allocation per request once the buffers have grown: the URL reuses url_, the headers are shared. */
+  static const std::vector<std::string> kNoHeaders;
+  url_.assign(apiBase_).append(path);
+  auto response = send(url_, postBody, authenticated ? sessionHeaders_ : kNoHeaders);
   if (response.ok())
     return parseEnvelope(response.value().body, response.value().status);
   const http::Error &error = response.error();
@@ -130,7 +129,7 @@ ApiResult<ApiReply> ApiClient::get(const std::string &path) {
   if (reply.ok() || !reply.error().sessionExpired())
     return reply;
   /* Session expired or revoked on the box: one new login, one retry. */
-  sessionHeader_.clear();
+  sessionHeaders_.clear();
   auto session = login();
   if (!session.ok())
     return fail(session.error());
@@ -154,7 +153,7 @@ ApiResult<SessionInfo> ApiClient::login() {
 }
 
 ApiResult<SessionInfo> ApiClient::openSession() {
-  sessionHeader_.clear();
+  sessionHeaders_.clear();
   auto challengeReply = request("login/", nullptr, false);
   if (!challengeReply.ok())
     return fail(challengeReply.error());
@@ -172,7 +171,7 @@ ApiResult<SessionInfo> ApiClient::openSession() {
   auto token = result.getString("session_token");
   if (!token.ok() || !isToken(token.value(), kMaxTokenLength))
     return fail(ApiError::malformed("login: no usable session_token"));
-  sessionHeader_ = "X-Fbx-App-Auth: " + std::string(token.value());
+  sessionHeaders_.assign(1, "X-Fbx-App-Auth: " + std::string(token.value()));
 
   SessionInfo info;
   result["permissions"].forEachMember([&](std::string_view name, json::Value granted) {
@@ -186,10 +185,9 @@ void ApiClient::logout() {
   if (!hasSession())
     return;
   const std::string empty = "{}";
-  auto base = ensureApiBase();
-  if (base.ok())
-    (void)send(base.value() + "login/logout/", &empty, {sessionHeader_});
-  sessionHeader_.clear();
+  if (ensureApiBase().ok())
+    (void)send(apiBase_ + "login/logout/", &empty, sessionHeaders_);
+  sessionHeaders_.clear();
 }
 
 } // namespace fbcqm::freebox

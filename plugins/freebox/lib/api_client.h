@@ -84,7 +84,7 @@ public:
   ApiResult<SessionInfo> login();
   /* Best effort: closes the session on the box. */
   void logout();
-  bool hasSession() const { return !sessionHeader_.empty(); }
+  bool hasSession() const { return !sessionHeaders_.empty(); }
 
   std::uint64_t loginCount() const { return logins_; }
   std::uint64_t requestCount() const { return requests_; }
@@ -92,7 +92,8 @@ public:
 
 private:
   ApiResult<ApiReply> request(const std::string &path, const std::string *postBody, bool authenticated);
-  ApiResult<std::string> ensureApiBase();
+  /* Discovers the API base when it is not known yet; afterwards apiBase_ holds it. */
+  ApiResult<bool> ensureApiBase();
   ApiResult<SessionInfo> openSession();
   /* One HTTP call within the deadline; counts requests. */
   http::Result<http::Response> send(const std::string &url, const std::string *postBody,
@@ -105,7 +106,9 @@ private:
   AppCredentials credentials_;
   std::optional<Discovery> discovery_;
   std::string apiBase_;
-  std::string sessionHeader_; /* "X-Fbx-App-Auth: <token>", empty without session */
+  /* {"X-Fbx-App-Auth: <token>"}, empty without session: handed as is to every authenticated request. */
+  std::vector<std::string> sessionHeaders_;
+  std::string url_; /* the last request's URL, its buffer reused by the next one */
   std::uint64_t logins_ = 0;
   std::uint64_t requests_ = 0;
   std::optional<Clock::time_point> deadline_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include <strings.h>
 #include <unistd.h>
@@ -91,6 +92,21 @@ ConfigValue ConfigValue::ofBoolean(bool b) {
   return v;
 }
 
+std::optional<bool> collectdBoolean(const ConfigValue &value) {
+  if (value.kind == ConfigValue::Kind::Boolean)
+    return value.boolean;
+  if (value.kind != ConfigValue::Kind::String)
+    return std::nullopt;
+  const auto is = [&](const char *word) {
+    return value.string.size() == std::strlen(word) && strcasecmp(value.string.c_str(), word) == 0;
+  };
+  if (is("true") || is("yes") || is("on"))
+    return true;
+  if (is("false") || is("no") || is("off"))
+    return false;
+  return std::nullopt;
+}
+
 bool validBoxName(std::string_view name) { return isName(name, 63, "_.-"); }
 
 fbcqm::Result<BoxConfig, std::vector<std::string>> parseBoxConfig(const std::string &name,
@@ -137,8 +153,11 @@ fbcqm::Result<BoxConfig, std::vector<std::string>> parseBoxConfig(const std::str
     } else if (keyIs(option.key, "CACertificate")) {
       pathOption(option, config.caFile, errors);
     } else if (keyIs(option.key, "VerifyPeer")) {
-      if (single(option, ConfigValue::Kind::Boolean, errors))
-        config.verifyPeer = option.values[0].boolean;
+      const auto verify = option.values.size() == 1 ? collectdBoolean(option.values[0]) : std::nullopt;
+      if (verify)
+        config.verifyPeer = *verify;
+      else
+        errors.push_back("option VerifyPeer needs exactly one boolean argument (true, false, yes, no, on or off)");
     } else if (keyIs(option.key, "Interval")) {
       secondsOption(option, 86400, config.intervalSeconds, errors);
     } else if (keyIs(option.key, "Timeout")) {

@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,13 @@ struct BoxConfig {
   double timeoutSeconds = 0;  /* 0: derived from the interval */
   GroupSet collect = GroupSet::all();
 };
+
+/*
+ * A boolean as collectd's cf_util_get_boolean reads one: an unquoted boolean,
+ * or a string "true", "yes", "on", "false", "no" or "off" (any case). Anything
+ * else (numbers too) is not a boolean.
+ */
+std::optional<bool> collectdBoolean(const ConfigValue &value);
 
 /* A box name becomes a plugin instance and a callback name: 1-63 of [A-Za-z0-9_.-]. */
 bool validBoxName(std::string_view name);

@@ -156,7 +156,7 @@ PollOutcome BoxPoller::poll() {
       return info;
     });
     if (run.wants(Group::Line) && !run.stopped()) {
-      /* FTTH or xDSL statistics, chosen from the media like the seed script. */
+      /* FTTH or xDSL statistics, chosen from the media like freebox_monitoring.py. */
       if (connection.media == "ftth")
         run.collect(Group::Line, "connection/ftth/", [&](json::Value r) { return parseFtth(r, run.metrics()); });
       else if (connection.media == "xdsl")

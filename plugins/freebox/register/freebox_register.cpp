@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "cli/command_line.h"
 #include "json/json_writer.h"
 #include "lib/api_client.h"
 #include "lib/credentials.h"
@@ -26,10 +27,6 @@ using namespace fbcqm::freebox::cli;
 namespace http = fbcqm::http;
 namespace json = fbcqm::json;
 using Clock = std::chrono::steady_clock;
-
-#ifndef FBCQM_VERSION
-#define FBCQM_VERSION "0"
-#endif
 
 void say(const std::string &line) {
   std::fputs((line + "\n").c_str(), stdout);
@@ -91,12 +88,13 @@ int doRegister(const Options &options) {
   say("Found " + (box.boxModelName.empty() ? std::string("a Freebox") : box.boxModelName) + " at " + url + " (API " +
       box.apiVersion + ").");
 
-  const std::string body = json::ObjectWriter()
-                               .add("app_id", options.appId)
-                               .add("app_name", options.appName)
-                               .add("app_version", options.appVersion.empty() ? FBCQM_VERSION : options.appVersion)
-                               .add("device_name", options.deviceName.empty() ? hostName() : options.deviceName)
-                               .finish();
+  const std::string body =
+      json::ObjectWriter()
+          .add("app_id", options.appId)
+          .add("app_name", options.appName)
+          .add("app_version", options.appVersion.empty() ? fbcqm::cli::version() : options.appVersion)
+          .add("device_name", options.deviceName.empty() ? hostName() : options.deviceName)
+          .finish();
   auto authorization = client.postPublic("login/authorize/", body);
   if (!authorization.ok())
     return boxFailure("authorization request", url, authorization.error());
@@ -217,12 +215,14 @@ int main(int argc, char **argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
     auto options = parseOptions(args);
-    if (!options.ok()) {
-      std::fputs(("freebox-register: " + options.error() + "\n\n" + usage()).c_str(), stderr);
-      return kUsage;
-    }
+    if (!options.ok())
+      return fbcqm::cli::usageError(stderr, "freebox-register", options.error());
     if (options.value().help) {
       std::fputs(usage().c_str(), stdout);
+      return kOk;
+    }
+    if (options.value().version) {
+      fbcqm::cli::printVersion(stdout, "freebox-register");
       return kOk;
     }
     return options.value().status ? doStatus(options.value()) : doRegister(options.value());

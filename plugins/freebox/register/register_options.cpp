@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "cli/command_line.h"
 #include "lib/credentials.h"
 #include "lib/discovery.h"
 
@@ -34,7 +35,7 @@ bool parseSeconds(const std::string &text, double maximum, double &out) {
 } // namespace
 
 std::string usage() {
-  return "Usage:\n"
+  return "usage:\n"
          "  freebox-register --credentials FILE [--url URL] [--app-id ID] [--app-name NAME]\n"
          "                   [--app-version V] [--device-name NAME] [--ca-certificate PEM]\n"
          "                   [--timeout SECONDS] [--poll-interval SECONDS]\n"
@@ -54,6 +55,8 @@ std::string usage() {
          "  --ca-certificate PEM  trust these roots for https:// (default: Freebox/Iliadbox roots)\n"
          "  --timeout SECONDS     how long to wait for the key press (default 120)\n"
          "  --poll-interval S     how often to ask the box whether it was pressed (default 1)\n"
+         "  -h, --help            this text\n"
+         "  --version             the program's version\n"
          "\n"
          "Exit codes: 0 ok, 2 usage, 3 box unreachable, 4 denied on the box, 5 timed out,\n"
          "6 new app requests disabled on the box (new_apps_denied), 7 not on the box's LAN\n"
@@ -61,66 +64,90 @@ std::string usage() {
          "10 (--status) credentials file missing or invalid, 11 (--status) token rejected.\n";
 }
 
+namespace {
+
+enum LongOnly {
+  kOptCredentials = 256,
+  kOptUrl,
+  kOptAppId,
+  kOptAppName,
+  kOptAppVersion,
+  kOptDeviceName,
+  kOptCaCertificate,
+  kOptTimeout,
+  kOptPollInterval,
+  kOptStatus,
+  kOptVersion,
+};
+
+const struct option kLongOptions[] = {
+    {"credentials", required_argument, nullptr, kOptCredentials},
+    {"url", required_argument, nullptr, kOptUrl},
+    {"app-id", required_argument, nullptr, kOptAppId},
+    {"app-name", required_argument, nullptr, kOptAppName},
+    {"app-version", required_argument, nullptr, kOptAppVersion},
+    {"device-name", required_argument, nullptr, kOptDeviceName},
+    {"ca-certificate", required_argument, nullptr, kOptCaCertificate},
+    {"timeout", required_argument, nullptr, kOptTimeout},
+    {"poll-interval", required_argument, nullptr, kOptPollInterval},
+    {"status", no_argument, nullptr, kOptStatus},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, kOptVersion},
+    {nullptr, 0, nullptr, 0},
+};
+
+} // namespace
+
 fbcqm::Result<Options, std::string> parseOptions(const std::vector<std::string> &args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string &arg = args[i];
-    std::string name = arg;
-    std::string value;
-    bool hasInlineValue = false;
-    if (arg.rfind("--", 0) == 0) {
-      if (const auto equals = arg.find('='); equals != std::string::npos) {
-        name = arg.substr(0, equals);
-        value = arg.substr(equals + 1);
-        hasInlineValue = true;
-      }
-    }
-    auto takeValue = [&](std::string &out) -> bool {
-      if (hasInlineValue) {
-        out = value;
-        return true;
-      }
-      if (i + 1 >= args.size())
-        return false;
-      out = args[++i];
-      return true;
-    };
-
-    if (name == "--help" || name == "-h") {
+  fbcqm::cli::Getopt getopt("freebox-register", args, "h", kLongOptions);
+  for (int c; (c = getopt.next()) != -1;) {
+    const std::string value = getopt.argument() ? getopt.argument() : "";
+    switch (c) {
+    case 'h':
       options.help = true;
       return options;
-    }
-    if (name == "--status") {
+    case kOptVersion:
+      options.version = true;
+      return options;
+    case kOptStatus:
       options.status = true;
-      continue;
+      break;
+    case kOptCredentials:
+      options.credentials = value;
+      break;
+    case kOptUrl:
+      options.url = value;
+      break;
+    case kOptAppId:
+      options.appId = value;
+      break;
+    case kOptAppName:
+      options.appName = value;
+      break;
+    case kOptAppVersion:
+      options.appVersion = value;
+      break;
+    case kOptDeviceName:
+      options.deviceName = value;
+      break;
+    case kOptCaCertificate:
+      options.caCertificate = value;
+      break;
+    case kOptTimeout:
+      if (!parseSeconds(value, 3600, options.timeoutSeconds))
+        return fail(std::string("--timeout needs a number of seconds between 0 and 3600"));
+      break;
+    case kOptPollInterval:
+      if (!parseSeconds(value, 60, options.pollSeconds))
+        return fail(std::string("--poll-interval needs a number of seconds between 0 and 60"));
+      break;
+    default:
+      return fail(getopt.problem());
     }
-    std::string *target = nullptr;
-    std::string secondsText;
-    if (name == "--credentials")
-      target = &options.credentials;
-    else if (name == "--url")
-      target = &options.url;
-    else if (name == "--app-id")
-      target = &options.appId;
-    else if (name == "--app-name")
-      target = &options.appName;
-    else if (name == "--app-version")
-      target = &options.appVersion;
-    else if (name == "--device-name")
-      target = &options.deviceName;
-    else if (name == "--ca-certificate")
-      target = &options.caCertificate;
-    else if (name == "--timeout" || name == "--poll-interval")
-      target = &secondsText;
-    else
-      return fail("unknown option " + arg.substr(0, 64));
-    if (!takeValue(*target))
-      return fail("option " + name + " needs a value");
-    if (name == "--timeout" && !parseSeconds(secondsText, 3600, options.timeoutSeconds))
-      return fail(std::string("--timeout needs a number of seconds between 0 and 3600"));
-    if (name == "--poll-interval" && !parseSeconds(secondsText, 60, options.pollSeconds))
-      return fail(std::string("--poll-interval needs a number of seconds between 0 and 60"));
   }
+  if (const auto operands = getopt.operands(); !operands.empty())
+    return fail("unexpected argument '" + operands.front().substr(0, 64) + "'");
 
   if (options.credentials.empty())
     return fail(std::string("--credentials FILE is required"));

@@ -27,6 +27,7 @@ enum ExitCode : int {
 struct Options {
   bool status = false;
   bool help = false;
+  bool version = false;
   std::string credentials;
   std::string url; /* empty: default, or the file's base_url for --status */
   std::string appId = "fr.freebox-cqm.collectd";
@@ -38,7 +39,7 @@ struct Options {
   double pollSeconds = 1;
 };
 
-/* Parses argv; the error is a message for stderr (exit kUsage). */
+/* Parses argv with getopt_long; the error is the one-line problem of a usage error (exit kUsage). */
 fbcqm::Result<Options, std::string> parseOptions(const std::vector<std::string> &args);
 
 std::string usage();

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The box's side of Freebox OS authentication (freebox-api.md §2): app
+ * The box's side of Freebox OS authentication (as the Freebox OS API documentation describes it): app
  * registration with its tracking state machine, login challenges, the
  * HMAC-SHA1 session password check and session tokens with expiry.
  * Time is passed in (seconds on any monotonic scale) so tests need no clock;

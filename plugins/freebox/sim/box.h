@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One simulated Freebox: the monitoring endpoints of freebox-api.md §4 for a
+ * One simulated Freebox: the monitoring endpoints of the Freebox OS API for a
  * model, with values that move over time (advance()) and the answer each
  * endpoint gives now (get()). No sockets, no sessions: see Simulator for the
  * HTTP side. Not thread-safe; the Simulator serializes access.

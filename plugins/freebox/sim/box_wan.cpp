@@ -121,7 +121,7 @@ ApiAnswer Box::system(int major, bool quirks) const {
   setMember(r, "uptime", makeString(frenchUptime(uptime), a), a);
 
   if (major >= 5) {
-    /* Current format: sensors[] and fans[] (freebox-api.md 4.5). */
+    /* Current format: sensors[] and fans[] (Freebox OS API v8 and later). */
     bool dropped = false;
     JsonValue &sensors = r["sensors"];
     for (rapidjson::SizeType i = 0; i < sensors.Size(); ++i) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_line.h"
 #include "http/http_server.h"
 #include "model_catalog.h"
 #include "options.h"
@@ -57,20 +58,20 @@ bool writePortFile(const std::string &path, int httpPort, int httpsPort) {
 
 int run(const std::vector<std::string> &args) {
   auto parsed = parseCommandLine(args);
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "freebox-sim: %s\n%s", parsed.error().c_str(), usage().c_str());
-    return 2;
-  }
+  if (!parsed.ok())
+    return cli::usageError(stderr, "freebox-sim", parsed.error());
   CommandLine cl = parsed.value();
   if (cl.help) {
     std::fputs(usage().c_str(), stdout);
     return 0;
   }
-  auto model = loadModel(cl.model);
-  if (!model.ok()) {
-    std::fprintf(stderr, "freebox-sim: %s\n", model.error().c_str());
-    return 2;
+  if (cl.version) {
+    cli::printVersion(stdout, "freebox-sim");
+    return 0;
   }
+  auto model = loadModel(cl.model);
+  if (!model.ok())
+    return cli::usageError(stderr, "freebox-sim", model.error());
   http::ServerOptions tlsOptions;
   if (cl.tlsListen) {
     std::string error;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The simulated box models. Each model is a JSON file under models/ (static
- * data taken from the research samples), compiled into the program by
+ * data taken from captured answers), compiled into the program by
  * embed_models.py, plus the few facts the simulator needs parsed out of it.
  */
 #pragma once

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "cli/command_line.h"
 #include "crypto/digest.h"
 
 namespace fbcqm::freebox::sim {
@@ -41,7 +42,10 @@ std::string usage() {
          "         [--seed N]                           devices, random walks and uid\n"
          "         [--api-version X.Y]                  announce another API version (e.g. 4.0: flat system/)\n"
          "         [--api-domain NAME]                  api_domain announced by discovery\n"
-         "         [--verbose]                          one stderr line per request\n";
+         "         [--verbose]                          one stderr line per request\n"
+         "       freebox-sim -h|--help | --version\n"
+         "exit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen or write the port file,\n"
+         "            2 bad command line, unknown model, unreadable --tls-cert/--tls-key\n";
 }
 
 fbcqm::Result<ListenAddress, std::string> parseListenAddress(const std::string &text) {
@@ -67,84 +71,155 @@ fbcqm::Result<ListenAddress, std::string> parseListenAddress(const std::string &
   return address;
 }
 
+namespace {
+
+enum LongOnly {
+  kOptModel = 256,
+  kOptListen,
+  kOptTlsListen,
+  kOptTlsCert,
+  kOptTlsKey,
+  kOptPortFile,
+  kOptAppId,
+  kOptAppToken,
+  kOptRegisterMode,
+  kOptRegisterTimeout,
+  kOptSessionTtl,
+  kOptFrozen,
+  kOptSwitchPorts,
+  kOptSeed,
+  kOptApiVersion,
+  kOptApiDomain,
+  kOptVerbose,
+  kOptVersion,
+};
+
+const struct option kLongOptions[] = {
+    {"model", required_argument, nullptr, kOptModel},
+    {"listen", required_argument, nullptr, kOptListen},
+    {"tls-listen", required_argument, nullptr, kOptTlsListen},
+    {"tls-cert", required_argument, nullptr, kOptTlsCert},
+    {"tls-key", required_argument, nullptr, kOptTlsKey},
+    {"port-file", required_argument, nullptr, kOptPortFile},
+    {"app-id", required_argument, nullptr, kOptAppId},
+    {"app-token", required_argument, nullptr, kOptAppToken},
+    {"register-mode", required_argument, nullptr, kOptRegisterMode},
+    {"register-timeout", required_argument, nullptr, kOptRegisterTimeout},
+    {"session-ttl", required_argument, nullptr, kOptSessionTtl},
+    {"frozen", no_argument, nullptr, kOptFrozen},
+    {"switch-ports", required_argument, nullptr, kOptSwitchPorts},
+    {"seed", required_argument, nullptr, kOptSeed},
+    {"api-version", required_argument, nullptr, kOptApiVersion},
+    {"api-domain", required_argument, nullptr, kOptApiDomain},
+    {"verbose", no_argument, nullptr, kOptVerbose},
+    {"help", no_argument, nullptr, 'h'},
+    {"version", no_argument, nullptr, kOptVersion},
+    {nullptr, 0, nullptr, 0},
+};
+
+} // namespace
+
 fbcqm::Result<CommandLine, std::string> parseCommandLine(const std::vector<std::string> &args) {
   CommandLine cl;
   std::vector<std::string> appIds, appTokens;
   bool seedGiven = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string &arg = args[i];
-    const auto value = [&](std::string &out) -> bool {
-      if (i + 1 >= args.size())
-        return false;
-      out = args[++i];
-      return true;
-    };
-    std::string v;
-    if (arg == "--help" || arg == "-h") {
+  fbcqm::cli::Getopt getopt("freebox-sim", args, "h", kLongOptions);
+  for (int c; (c = getopt.next()) != -1;) {
+    const std::string v = getopt.argument() ? getopt.argument() : "";
+    switch (c) {
+    case 'h':
       cl.help = true;
-    } else if (arg == "--frozen") {
+      break;
+    case kOptVersion:
+      cl.version = true;
+      break;
+    case kOptFrozen:
       cl.sim.box.frozen = true;
-    } else if (arg == "--verbose") {
+      break;
+    case kOptVerbose:
       cl.sim.verbose = true;
-    } else if (!value(v)) {
-      return fail(arg.rfind("--", 0) == 0 ? arg + " needs a value (or is unknown)"
-                                          : "unexpected argument '" + arg + "'");
-    } else if (arg == "--model") {
+      break;
+    case kOptModel:
       cl.model = v;
-    } else if (arg == "--listen" || arg == "--tls-listen") {
+      break;
+    case kOptListen:
+    case kOptTlsListen: {
       auto address = parseListenAddress(v);
       if (!address.ok())
-        return fail(arg + ": " + address.error());
-      (arg == "--listen" ? cl.listen : cl.tlsListen.emplace()) = address.value();
-    } else if (arg == "--tls-cert") {
+        return fail((c == kOptListen ? "--listen: " : "--tls-listen: ") + address.error());
+      (c == kOptListen ? cl.listen : cl.tlsListen.emplace()) = address.value();
+      break;
+    }
+    case kOptTlsCert:
       cl.tlsCert = v;
-    } else if (arg == "--tls-key") {
+      break;
+    case kOptTlsKey:
       cl.tlsKey = v;
-    } else if (arg == "--port-file") {
+      break;
+    case kOptPortFile:
       cl.portFile = v;
-    } else if (arg == "--app-id") {
+      break;
+    case kOptAppId:
       appIds.push_back(v);
-    } else if (arg == "--app-token") {
+      break;
+    case kOptAppToken:
       appTokens.push_back(v);
-    } else if (arg == "--register-mode") {
+      break;
+    case kOptRegisterMode: {
       auto mode = parseRegisterMode(v);
       if (!mode)
         return fail("--register-mode must be auto, press, deny, timeout, new-apps-denied or external-ip, got '" + v +
                     "'");
       cl.sim.auth.mode = *mode;
-    } else if (arg == "--register-timeout") {
-      auto n = parseNumber(arg, v, 1, 86400);
+      break;
+    }
+    case kOptRegisterTimeout: {
+      auto n = parseNumber("--register-timeout", v, 1, 86400);
       if (!n.ok())
         return fail(n.error());
       cl.sim.auth.registerTimeoutSeconds = static_cast<double>(n.value());
-    } else if (arg == "--session-ttl") {
-      auto n = parseNumber(arg, v, 1, 7 * 86400);
+      break;
+    }
+    case kOptSessionTtl: {
+      auto n = parseNumber("--session-ttl", v, 1, 7 * 86400);
       if (!n.ok())
         return fail(n.error());
       cl.sim.auth.sessionTtlSeconds = static_cast<double>(n.value());
-    } else if (arg == "--switch-ports") {
-      auto n = parseNumber(arg, v, 1, 64);
+      break;
+    }
+    case kOptSwitchPorts: {
+      auto n = parseNumber("--switch-ports", v, 1, 64);
       if (!n.ok())
         return fail(n.error());
       cl.sim.box.switchPorts = static_cast<int>(n.value());
-    } else if (arg == "--seed") {
-      auto n = parseNumber(arg, v, 0, 1LL << 62);
+      break;
+    }
+    case kOptSeed: {
+      auto n = parseNumber("--seed", v, 0, 1LL << 62);
       if (!n.ok())
         return fail(n.error());
       cl.sim.box.seed = static_cast<std::uint64_t>(n.value());
       seedGiven = true;
-    } else if (arg == "--api-version") {
+      break;
+    }
+    case kOptApiVersion:
       if (apiMajorOf(v) <= 0)
         return fail("--api-version must look like 8.0, got '" + v + "'");
       cl.sim.apiVersion = v;
-    } else if (arg == "--api-domain") {
+      break;
+    case kOptApiDomain:
       if (v.empty() || v.size() > 253)
         return fail(std::string("--api-domain needs a host name"));
       cl.sim.apiDomain = v;
-    } else {
-      return fail("unknown option '" + arg + "'");
+      break;
+    default:
+      return fail(getopt.problem());
     }
   }
+  if (const auto operands = getopt.operands(); !operands.empty())
+    return fail("unexpected argument '" + operands.front().substr(0, 64) + "'");
+  if (cl.version)
+    return cl;
   if (cl.help)
     return cl;
   if (cl.model.empty())

@@ -25,9 +25,10 @@ struct CommandLine {
   std::string portFile;
   SimConfig sim;
   bool help = false;
+  bool version = false;
 };
 
-/* Parses argv[1..]; the error is one line for stderr. */
+/* Parses argv[1..] with getopt_long; the error is the one-line problem of a usage error (exit 2). */
 fbcqm::Result<CommandLine, std::string> parseCommandLine(const std::vector<std::string> &args);
 
 /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:80" */

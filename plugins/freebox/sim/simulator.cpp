@@ -209,7 +209,7 @@ http::ServerReply Simulator::answer(const http::ServerRequest &request, const Cl
 }
 
 http::ServerReply Simulator::authError(const AuthError &error) {
-  /* Login-family refusals also carry the box uid and a fresh challenge (freebox-api.md 2.1). */
+  /* Login-family refusals also carry the box uid and a fresh challenge (as real boxes answer). */
   JsonDoc doc(rapidjson::kObjectType);
   auto &a = doc.GetAllocator();
   doc.AddMember("msg", makeString(error.msg, a), a);

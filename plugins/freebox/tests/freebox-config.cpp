@@ -111,6 +111,29 @@ TEST_CASE("every option is read, keys case-insensitively", "[config]") {
   CHECK(settings->appToken == "secret-token");
 }
 
+TEST_CASE("booleans are read as collectd reads them: unquoted, or quoted true/yes/on/false/no/off", "[config]") {
+  struct Case {
+    ConfigValue value;
+    std::optional<bool> expected;
+  };
+  const Case cases[] = {
+      {boolean(true), true},        {boolean(false), false}, {str("true"), true},
+      {str("YES"), true},           {str("On"), true},       {str("false"), false},
+      {str("no"), false},           {str("OFF"), false},     {str("maybe"), std::nullopt},
+      {str("1"), std::nullopt},     {str(""), std::nullopt}, {num(1), std::nullopt},
+      {str(" true"), std::nullopt},
+  };
+  for (const Case &c : cases) {
+    INFO(c.value.string << " / " << c.value.number);
+    CHECK(collectdBoolean(c.value) == c.expected);
+    auto config = parseBoxConfig(
+        "a", {option("AppId", {str("x")}), option("AppToken", {str("y")}), option("VerifyPeer", {c.value})});
+    CHECK(config.ok() == c.expected.has_value());
+    if (config.ok())
+      CHECK(config.value().verifyPeer == *c.expected);
+  }
+}
+
 TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
   std::vector<ConfigOption> options = {
       option("URL", {num(1)}),
@@ -118,7 +141,7 @@ TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
       option("AppToken", {str("has space secret")}),
       option("Interval", {num(-1)}),
       option("Timeout", {num(10000)}),
-      option("VerifyPeer", {str("yes")}),
+      option("VerifyPeer", {str("maybe")}),
       option("Collect", {str("system"), str("rrd")}),
       option("Colour", {str("blue")}),
   };
@@ -131,7 +154,7 @@ TEST_CASE("invalid blocks report every problem, never the token", "[config]") {
   CHECK(mentions(errors, "option AppToken is not a valid app token"));
   CHECK(mentions(errors, "option Interval must be between 0 and 86400"));
   CHECK(mentions(errors, "option Timeout must be between 0 and 600"));
-  CHECK(mentions(errors, "option VerifyPeer needs exactly one boolean argument"));
+  CHECK(mentions(errors, "option VerifyPeer needs exactly one boolean argument (true, false, yes, no, on or off)"));
   CHECK(mentions(errors, "unknown group \"rrd\" (known: connection, line, lte"));
   CHECK(mentions(errors, "unknown option Colour"));
   CHECK_FALSE(mentions(errors, "secret"));
@@ -314,7 +337,7 @@ std::vector<std::string> fingerprints(const std::string &pem) {
 } // namespace
 
 TEST_CASE("the built-in roots are the published Freebox and Iliadbox root CAs", "[tls]") {
-  /* Fingerprints as published (research notes, section 3), not computed from our own files. */
+  /* Fingerprints as published (by Free, for the Freebox and Iliadbox roots), not computed from our own files. */
   CHECK(fingerprints(freeboxRootCasPem()) ==
         std::vector<std::string>{
             "23:CF:B7:26:36:BE:66:5D:BB:F2:FE:3E:05:27:90:47:71:A8:DF:F1:BA:CE:46:1D:8B:D6:9F:34:81:2C:24:44",

@@ -9,6 +9,9 @@
  *       Value 42.5
  *       Throw false         # true: the read callback throws, to test the barrier
  *     </Probe>
+ *     <Compare>             # value_rules_probe.h: our config readers against collectd's
+ *       Boolean "yes"
+ *     </Compare>
  *   </Plugin>
  */
 #include "collectd/collectd_api.h"
@@ -19,6 +22,7 @@
 
 #include "collectd/config_values.h"
 #include "collectd/plugin_guard.h"
+#include "value_rules_probe.h"
 
 namespace {
 
@@ -83,6 +87,8 @@ int probeConfig(oconfig_item_t *config) {
       oconfig_item_t *child = config->children + i;
       if (strcasecmp(child->key, "Probe") == 0)
         configProbe(child); /* a bad block is skipped; the others still load */
+      else if (strcasecmp(child->key, "Compare") == 0)
+        fbcqm::probe::compareValues(child);
       else
         ERROR("%s plugin: Invalid configuration option: %s.", kPlugin, child->key);
     }

@@ -38,7 +38,7 @@ std::string firstError(const CsvParseResult &r) {
 
 TEST_CASE("the real FireBrick csv sample imports exactly", "[csv]") {
   TimeZone london("Europe/London");
-  /* research/cqm-spec.md section 3.1, a copy of real data (BST, UTC+1). */
+  /* Two rows of real data from A&A's cqmdirect.cgi (BST, UTC+1). */
   const auto r = parseFirebrickCsv("Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score\r\n"
                                    "2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1\r\n"
                                    "2017-09-12 08:01:40,100,100,0,6412000,6899000,9343000,19190,294300,1\r\n");

@@ -502,7 +502,7 @@ TEST_CASE("files left in tmp/ by a crashed writer are cleared", "[cqm-store]") {
   CHECK(fs::is_empty(tmp.store() + "/tmp"));
 }
 
-TEST_CASE("changing the retention resizes a graph on its next write", "[cqm-store]") {
+TEST_CASE("a larger retention grows a graph on its next write; a smaller one never shrinks it", "[cqm-store]") {
   TempDir tmp;
   auto writer = openWriter(tmp.store(), 2000);
   for (std::int64_t i = 0; i < 1500; ++i)
@@ -512,7 +512,7 @@ TEST_CASE("changing the retention resizes a graph on its next write", "[cqm-stor
   SECTION("a tool that must not resize keeps the file") {
     StoreOptions options;
     options.dir = tmp.store();
-    options.retentionSamples = 1000;
+    options.retentionSamples = 5000;
     options.resizeExisting = false;
     auto keeping = StoreWriter::open(options);
     REQUIRE(keeping.ok());
@@ -520,16 +520,38 @@ TEST_CASE("changing the retention resizes a graph on its next write", "[cqm-stor
     CHECK(fs::file_size(graphPath(tmp, "g")) == 128 + 40 * 2000);
     CHECK(openReader(tmp.store()).read("g", SampleRange{0, kDay0 + 5000}).value().size() == 1501);
   }
-  SECTION("shrinking keeps the newest samples") {
+  SECTION("a smaller configured retention keeps every sample") {
     writer = openWriter(tmp.store(), 1000);
     mustWrite(*writer, "g", derivedSample(kDay0 + 1500));
+    CHECK(fs::file_size(graphPath(tmp, "g")) == 128 + 40 * 2000);
+    auto samples = openReader(tmp.store()).read("g", SampleRange{0, kDay0 + 5000});
+    REQUIRE(samples.ok());
+    CHECK(samples.value().size() == 1501);
+    CHECK(openReader(tmp.store()).info("g").value().retentionSamples == 2000);
+  }
+  SECTION("an explicit resize shrinks, keeping the newest samples") {
+    writer = openWriter(tmp.store(), 1000);
+    auto resized = writer->resize("g", 1000);
+    REQUIRE(resized.ok());
+    CHECK(resized.value().retentionSamples == 1000);
+    CHECK(resized.value().firstIndex == kDay0 + 500);
     CHECK(fs::file_size(graphPath(tmp, "g")) == 128 + 40 * 1000);
     auto samples = openReader(tmp.store()).read("g", SampleRange{0, kDay0 + 5000});
     REQUIRE(samples.ok());
     REQUIRE(samples.value().size() == 1000);
-    CHECK(samples.value().front().index == kDay0 + 501);
+    CHECK(samples.value().front().index == kDay0 + 500);
     for (const Sample &s : samples.value())
       CHECK(s == derivedSample(s.index));
+    /* The writer keeps working on the resized file (its own retention is 1000: no growing back). */
+    mustWrite(*writer, "g", derivedSample(kDay0 + 1500));
+    CHECK(openReader(tmp.store()).read("g", SampleRange{0, kDay0 + 5000}).value().size() == 1000);
+  }
+  SECTION("an explicit resize of a missing graph or to a bad size changes nothing") {
+    writer = openWriter(tmp.store(), 2000);
+    CHECK(writer->resize("nothere", 1000).error().kind == StoreErrorKind::NotFound);
+    CHECK(writer->resize("g", 999).error().kind == StoreErrorKind::InvalidArgument);
+    CHECK(writer->resize("../g", 1000).error().kind == StoreErrorKind::InvalidName);
+    CHECK(fs::file_size(graphPath(tmp, "g")) == 128 + 40 * 2000);
   }
   SECTION("growing keeps everything") {
     writer = openWriter(tmp.store(), 5000);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The simulated models serve the research samples they are based on. */
+/* The simulated models serve the captured answers they are based on. */
 #include <catch2/catch.hpp>
 
 #include <set>
