@@ -17,6 +17,7 @@ PROGRAMS = {  # man page -> (environment variable of the built program, README)
     "freebox-register.1": ("FBCQM_FREEBOX_REGISTER", "plugins/freebox/README.md"),
     "cqm-store.1": ("FBCQM_CQM_STORE", "cqm-exporter/cqm-store/README.md"),
     "freebox-sim.1": ("FBCQM_FREEBOX_SIM", "plugins/freebox/sim/README.md"),
+    "cqm-exporter.8": ("FBCQM_CQM_EXPORTER", None),
 }
 PLUGINS = {  # man page -> README with the option tables
     "collectd-freebox.5": "plugins/freebox/README.md",
