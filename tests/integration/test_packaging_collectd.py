@@ -160,7 +160,7 @@ class PackagedCollectdTest(unittest.TestCase):
         try:
             wait_until(lambda: os.path.exists(port_file) or exporter.poll() is not None, 20,
                        "the exporter's port file")
-            self.assertIsNone(exporter.poll(), "cqm-exporter exited: " + open(output.name).read())
+            self.assertIsNone(exporter.poll(), "cqm-exporter exited: " + read_text(output.name))
             with open(port_file) as f:
                 base = "http://127.0.0.1:%d" % int(f.read())
             with urllib.request.urlopen(base + "/cqm/.json", timeout=20) as reply:
@@ -172,12 +172,17 @@ class PackagedCollectdTest(unittest.TestCase):
         finally:
             exporter.send_signal(signal.SIGTERM)
             code = exporter.wait(15)
-        self.assertEqual(code, 0, open(output.name).read())
+        self.assertEqual(code, 0, read_text(output.name))
 
         # Without the store's group, the service user cannot open the store: it refuses to start.
         command, _, _ = service_command(self.root, unit, ["--listen", "127.0.0.1:0"], supplementary=False)
         refused = subprocess.run(command, capture_output=True, text=True, timeout=20)
         self.assertEqual(refused.returncode, 1, refused.stdout + refused.stderr)
+
+
+def read_text(path):
+    with open(path, errors="replace") as f:
+        return f.read()
 
 
 def daemon_binary():

@@ -14,7 +14,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_support import (PACKAGES, SOURCE_ROOT, ScratchRoot, deb_control_file,  # noqa: E402
+from packaging_support import (PACKAGES, SOURCE_ROOT, VERSION, ScratchRoot, deb_control_file,  # noqa: E402
                                deb_entries, deb_field)
 
 EXECUTABLE = "-rwxr-xr-x"
@@ -42,12 +42,19 @@ EXPECTED_FILES = {
     "collectd-cqm": {
         "etc/collectd/collectd.conf.d/write_cqm.conf": DATA,
         "usr/lib/collectd/write_cqm.so": DATA,
+        "usr/lib/collectd/cqm_ping.so": DATA,
         "usr/lib/sysusers.d/collectd-cqm.conf": DATA,
         "usr/lib/tmpfiles.d/collectd-cqm.conf": DATA,
         "usr/share/man/man5/collectd-write_cqm.5.gz": DATA,
+        "usr/share/man/man5/collectd-cqm_ping.5.gz": DATA,
         **docs("collectd-cqm", "README.md.gz", "FORMAT.md.gz"),
     },
     "cqm-exporter": {
+        "etc/cqm-exporter/cqm-exporter.ini": DATA,
+        "lib/systemd/system/cqm-exporter.service": DATA,
+        "usr/bin/cqm-exporter": EXECUTABLE,
+        "usr/share/cqm-exporter/cqm-data.xsd": DATA,
+        "usr/share/man/man8/cqm-exporter.8.gz": DATA,
         "usr/bin/cqm-store": EXECUTABLE,
         "usr/lib/sysusers.d/cqm-exporter.conf": DATA,
         "usr/lib/tmpfiles.d/cqm-exporter.conf": DATA,
@@ -62,6 +69,7 @@ EXPECTED_FILES = {
 }
 
 SNIPPETS = {"collectd-freebox": ["freebox.conf"], "collectd-cqm": ["write_cqm.conf"]}
+PROGRAMS = ("usr/bin/freebox-register", "usr/bin/cqm-store", "usr/bin/cqm-exporter", "usr/bin/freebox-sim")
 
 
 def collectd_series():
@@ -130,15 +138,24 @@ class ContentsTest(unittest.TestCase):
                             for item in deb_field("freebox-sim", "Depends").split(",")))
 
     def test_programs_run_from_the_scratch_root(self):
-        for program in ("usr/bin/freebox-register", "usr/bin/cqm-store", "usr/bin/freebox-sim"):
+        for program in PROGRAMS:
+            name = os.path.basename(program)
             with self.subTest(program=program):
                 result = subprocess.run([self.root(program), "--help"], capture_output=True, text=True)
                 self.assertEqual(result.returncode, 0, result.stderr)
-                self.assertIn(os.path.basename(program), result.stdout)
+                self.assertIn(name, result.stdout)
+                result = subprocess.run([self.root(program), "--version"], capture_output=True, text=True)
+                self.assertEqual((result.returncode, result.stdout), (0, "%s %s\n" % (name, VERSION)))
+
+    def test_exporter_configuration_is_a_conffile(self):
+        self.assertIn("/etc/cqm-exporter/cqm-exporter.ini", deb_control_file("cqm-exporter", "conffiles").split())
+        with open(self.root("etc/cqm-exporter/cqm-exporter.ini")) as f:
+            self.assertEqual(f.read(), open(os.path.join(SOURCE_ROOT, "packaging", "cqm-exporter",
+                                                         "cqm-exporter.ini")).read())
 
     def test_man_pages_render(self):
         pages = [path for package in PACKAGES for path in EXPECTED_FILES[package] if "/man/man" in path]
-        self.assertEqual(len(pages), 5)
+        self.assertEqual(len(pages), 7)
         for page in pages:
             with self.subTest(page=page):
                 result = subprocess.run(["man", "--warnings", "-l", self.root(page)], capture_output=True, text=True,
