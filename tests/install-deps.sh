@@ -27,8 +27,9 @@ packages=(
   fonts-dejavu-core  # the font of the graph text (rasterised at build time)
   pngcheck         # checks every rendered PNG
   python3-pil      # independent PNG decoder in pixel tests
-  # Debian packaging
+  # Debian packaging (packaging/build-debs.sh and the packaging suite)
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
+  man-db  # man --warnings renders each packaged man page in the packaging-contents test
 )
 
 missing=()

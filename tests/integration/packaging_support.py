@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import unittest
 
 SOURCE_ROOT = os.environ.get("FBCQM_SOURCE_ROOT",
                              os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -76,6 +77,18 @@ class ScratchRoot:
     def cleanup(self):
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+class ScratchRootTest(unittest.TestCase):
+    """Tests over one scratch root per class (self.root)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = ScratchRoot()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.root.cleanup()
 
 
 def apply_users_and_directories(root, packages):

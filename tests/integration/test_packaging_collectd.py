@@ -31,7 +31,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "harness"))
 import freebox_sim  # noqa: E402
 from collectd_harness import Collectd, wait_until  # noqa: E402
-from packaging_support import ScratchRoot, apply_users_and_directories, service_command  # noqa: E402
+from packaging_support import ScratchRootTest, apply_users_and_directories, service_command  # noqa: E402
 
 APP_ID = "fr.freebox-cqm.collectd"
 CONF_D = "etc/collectd/collectd.conf.d"
@@ -45,20 +45,16 @@ def set_option(text, key, value):
     return re.sub(r'(?m)^(\s*%s\s+)"[^"]*"' % key, lambda m: m.group(1) + '"%s"' % value, text)
 
 
-class PackagedCollectdTest(unittest.TestCase):
+class PackagedCollectdTest(ScratchRootTest):
     @classmethod
     def setUpClass(cls):
-        cls.root = ScratchRoot()
+        super().setUpClass()
         os.chmod(cls.root.path, 0o755)  # the unprivileged reader walks down to the store
         # What the maintainer scripts would do, applied to the scratch root.
         apply_users_and_directories(cls.root, ["collectd-cqm", "cqm-exporter"])
         cls.store = cls.root("var/lib/collectd/cqm")
         cls.store_gid = os.stat(cls.store).st_gid
         freebox_sim.FREEBOX_SIM = cls.root("usr/bin/freebox-sim")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.root.cleanup()
 
     def packaged_plugins(self):
         return [self.root("usr/lib/collectd", name + ".so") for name in ("freebox", "write_cqm")]

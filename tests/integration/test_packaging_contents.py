@@ -14,7 +14,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_support import (PACKAGES, SOURCE_ROOT, VERSION, ScratchRoot, deb_control_file,  # noqa: E402
+from packaging_support import (PACKAGES, SOURCE_ROOT, VERSION, ScratchRootTest, deb_control_file,  # noqa: E402
                                deb_entries, deb_field)
 
 EXECUTABLE = "-rwxr-xr-x"
@@ -80,15 +80,7 @@ def collectd_series():
     return int(major), int(minor)
 
 
-class ContentsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.root = ScratchRoot()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.root.cleanup()
-
+class ContentsTest(ScratchRootTest):
     def test_file_lists_and_modes(self):
         for package in PACKAGES:
             with self.subTest(package=package):

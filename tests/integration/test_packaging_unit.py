@@ -17,21 +17,13 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_support import ScratchRoot, accounts, apply_users_and_directories, unit_service_settings  # noqa: E402
+from packaging_support import ScratchRootTest, accounts, apply_users_and_directories, unit_service_settings  # noqa: E402
 
 UNIT = "lib/systemd/system/cqm-exporter.service"
 MAX_EXPOSURE = 2.0
 
 
-class UnitTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.root = ScratchRoot()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.root.cleanup()
-
+class UnitTest(ScratchRootTest):
     def test_systemd_analyze_verify_accepts_the_unit(self):
         # verify checks that ExecStart's program is executable and that `man cqm-exporter(8)`
         # works: both are looked for in the scratch root, not on this machine.
