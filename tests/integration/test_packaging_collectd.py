@@ -5,8 +5,8 @@ every package was unpacked (dpkg -x):
 - collectd including the packaged conf.d directory the way Debian's
   collectd.conf does starts unchanged: the snippets as installed load nothing;
 - with the snippets turned on as their header says (sed 's/^#//'), collectd
-  loads the packaged freebox.so and write_cqm.so, polls the packaged
-  freebox-sim and fills the store directory made by the packaged sysusers.d
+  loads the packaged freebox.so, cqm_ping.so and write_cqm.so, polls the
+  packaged freebox-sim, pings 127.0.0.1 and fills the store directory made by the packaged sysusers.d
   and tmpfiles.d files; a throw-away uid in the store's group reads it with
   the packaged cqm-store, the same uid without the group cannot;
 - cqm-exporter, started from the packaged unit's ExecStart line as its
@@ -57,7 +57,7 @@ class PackagedCollectdTest(ScratchRootTest):
         freebox_sim.FREEBOX_SIM = cls.root("usr/bin/freebox-sim")
 
     def packaged_plugins(self):
-        return [self.root("usr/lib/collectd", name + ".so") for name in ("freebox", "write_cqm")]
+        return [self.root("usr/lib/collectd", name + ".so") for name in ("freebox", "write_cqm", "cqm_ping")]
 
     def run_cqm_store(self, groups, *args):
         command = ["setpriv", "--reuid", str(READER_UID), "--regid", str(READER_UID)]
@@ -77,6 +77,7 @@ class PackagedCollectdTest(ScratchRootTest):
             log = daemon.log()
             self.assertNotIn("freebox", log, daemon.diagnostics())
             self.assertNotIn("write_cqm", log, daemon.diagnostics())
+            self.assertNotIn("cqm_ping", log, daemon.diagnostics())
             self.assertEqual([line for line in log.splitlines() if "[error]" in line or "[warning]" in line], [],
                              daemon.diagnostics())
         finally:
@@ -109,24 +110,32 @@ class PackagedCollectdTest(ScratchRootTest):
             text = set_option(f.read(), "StoreDir", self.store)
         with open(os.path.join(conf_d, "write_cqm.conf"), "w") as f:
             f.write(text)
+        with open(os.path.join(conf_d, "cqm_ping.conf")) as f:
+            text = set_option(f.read(), "Host", "127.0.0.1")
+        with open(os.path.join(conf_d, "cqm_ping.conf"), "w") as f:
+            f.write(text)
 
         daemon.config = DEBIAN_INCLUDE % conf_d
         with daemon:
             daemon.wait_for_log('plugin "freebox" successfully loaded')
             daemon.wait_for_log('plugin "write_cqm" successfully loaded')
+            daemon.wait_for_log('plugin "cqm_ping" successfully loaded')
             daemon.wait_for(lambda: len(daemon.csv_rows("freebox-home", "if_octets-wan")) >= 2, 20,
                             "two WAN counter values of the packaged plugin")
             daemon.wait_for_log("write_cqm plugin: CQM store")
+            daemon.wait_for(lambda: daemon.csv_rows("cqm_ping", "ping-gateway"), 20, "an echo of the packaged cqm_ping")
         # collectd's shutdown flushed the open sample into the store.
         errors = [line for line in daemon.log().splitlines() if ("[error]" in line or "[warning]" in line)
                   and "value lists were left after shutting down the write threads" not in line]
         self.assertEqual(errors, [], daemon.diagnostics())
-        self.assertTrue(os.path.exists(os.path.join(self.store, "graphs", "home.cqm")), daemon.diagnostics())
+        for graph in ("home", "gateway"):
+            self.assertTrue(os.path.exists(os.path.join(self.store, "graphs", graph + ".cqm")), daemon.diagnostics())
 
         # The store's group reads it; anyone else cannot even list it.
         reader = self.run_cqm_store([self.store_gid], "ls")
         self.assertEqual(reader.returncode, 0, reader.stderr)
         self.assertRegex(reader.stdout, r"(?m)^home\s+throughput\s")
+        self.assertRegex(reader.stdout, r"(?m)^gateway\s+loss-latency\s")
         stranger = self.run_cqm_store([], "ls")
         self.assertEqual(stranger.returncode, 5, stranger.stdout + stranger.stderr)
         self.assertIn("ermission denied", stranger.stderr)

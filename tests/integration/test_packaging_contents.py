@@ -41,6 +41,7 @@ EXPECTED_FILES = {
     },
     "collectd-cqm": {
         "etc/collectd/collectd.conf.d/write_cqm.conf": DATA,
+        "etc/collectd/collectd.conf.d/cqm_ping.conf": DATA,
         "usr/lib/collectd/write_cqm.so": DATA,
         "usr/lib/collectd/cqm_ping.so": DATA,
         "usr/lib/sysusers.d/collectd-cqm.conf": DATA,
@@ -68,7 +69,7 @@ EXPECTED_FILES = {
     },
 }
 
-SNIPPETS = {"collectd-freebox": ["freebox.conf"], "collectd-cqm": ["write_cqm.conf"]}
+SNIPPETS = {"collectd-freebox": ["freebox.conf"], "collectd-cqm": ["write_cqm.conf", "cqm_ping.conf"]}
 PROGRAMS = ("usr/bin/freebox-register", "usr/bin/cqm-store", "usr/bin/cqm-exporter", "usr/bin/freebox-sim")
 
 
