@@ -142,9 +142,11 @@ int freeboxRead(user_data_t *userData) {
 /* One child item of a <Box> block as a plain option. */
 bool toOption(const oconfig_item_t *item, ConfigOption &option) {
   option.key = item->key;
-  if (item->children_num > 0) {
-    ERROR("%s plugin: option %s does not take a block.", kPlugin, item->key);
-    return false;
+  for (int i = 0; i < item->children_num; ++i) { /* parseBoxConfig says which options may be blocks */
+    ConfigOption child;
+    if (!toOption(item->children + i, child))
+      return false;
+    option.children.push_back(std::move(child));
   }
   for (int i = 0; i < item->values_num; ++i) {
     const oconfig_value_t &value = item->values[i];
@@ -200,7 +202,7 @@ bool configureBox(const oconfig_item_t *block) {
     WARNING("%s plugin: Box \"%s\": %s.", kPlugin, name.c_str(), warning.c_str());
 
   const std::string url = settings.value().rootUrl;
-  const std::string groups = settings.value().groups.describe();
+  const std::string groups = describeGroups(settings.value().groups, settings.value().groupIntervals);
   auto box = std::make_unique<BoxState>(std::move(settings).value());
   const std::string callbackName = std::string(kPlugin) + "/" + name;
   user_data_t userData = {};

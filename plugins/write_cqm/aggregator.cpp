@@ -56,42 +56,12 @@ cqm::GraphKind kindOf(std::uint8_t bits) {
   return bits == 0 ? cqm::GraphKind::Throughput : static_cast<cqm::GraphKind>(bits);
 }
 
-double numericValue(const DataSourceValue &v) {
-  switch (v.type) {
-  case DataSourceType::Gauge:
-    return v.gauge;
-  case DataSourceType::Derive:
-    return static_cast<double>(v.derive);
-  case DataSourceType::Counter:
-  case DataSourceType::Absolute:
-    return static_cast<double>(v.counter);
-  }
-  return NAN;
-}
-
-std::uint64_t toNanoseconds(double value, double scale) {
-  const double ns = value * scale;
-  return ns >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(std::floor(ns + 0.5));
-}
-
-/* What one data-source value adds to its sample. */
-struct Contribution {
-  enum class Kind { None, Poll, FailedPoll, Polls, LatencyAverage, Amount } kind = Kind::None;
-  std::uint64_t latencyNs = 0;
-  std::uint32_t sent = 0, failed = 0; /* Polls; sent is also the LatencyAverage weight */
-  double amount = 0, seconds = 0;     /* Amount */
-};
-
 } // namespace
 
 struct Aggregator::Series {
   std::uint64_t key = 0; /* identifier, data source and role */
-  Role role = Role::Latency;
-  const GraphOptions *options = nullptr;
-  bool latencyIsAverage = false;
-  bool hasPrevious = false;
-  double previousTime = 0;
-  std::uint64_t previousRaw = 0; /* DERIVE (as two's complement) or COUNTER value */
+  SeriesRule rule;
+  SeriesState state;
 };
 
 struct Aggregator::HeldSample {
@@ -152,7 +122,7 @@ void Aggregator::finalName(std::string_view rawName, std::string &out) {
 }
 
 std::size_t Aggregator::ingest(const ValueList &values, double now, std::string *problem) {
-  ++valueLists_;
+  ++counters_.valueLists;
   thread_local std::vector<std::string_view> names;
   names.clear();
   for (const DataSourceValue &v : values.values)
@@ -179,221 +149,128 @@ std::size_t Aggregator::ingest(const ValueList &values, double now, std::string 
       },
       problem);
   const std::size_t used = context.used;
-  mappedValues_ += used;
+  counters_.mappedValues += used;
   return used;
 }
 
+/*
+ * One value of one value list into its graph, in named steps: the graph (by final name), the series (by
+ * identifier, data source and role), what the value contributes (contributionOf, a function of its arguments),
+ * the open sample of its timestamp, and the addition.
+ */
 void Aggregator::feed(const Target &target, const ValueList &values, std::uint64_t idHash, double now) {
   const double t = values.time;
   const double interval = values.interval > 0 ? values.interval : kDefaultInterval;
   if (t > now + std::max<double>(2 * interval, cqm::kSampleSeconds)) {
-    ++futureValues_;
+    ++counters_.futureValues;
     return;
   }
   thread_local std::string name;
   finalName(target.rawName, name);
   if (name.empty()) {
-    ++unnamed_;
+    ++counters_.unnamed;
     return;
   }
-  const DataSourceValue &value = values.values[target.dataSourceIndex];
-  const std::uint64_t key =
-      (idHash ^ (target.dataSourceIndex * 0x9e3779b97f4a7c15ull)) * 31 + static_cast<std::uint64_t>(target.role);
-
   const std::uint64_t hash = nameHash(name);
   Shard &shard = shardFor(hash);
   std::lock_guard<std::mutex> lock(shard.mutex);
+  Graph &graph = graphFor(shard, name, hash, target.rawName, now);
+  const std::size_t slot = seriesSlot(graph, target, idHash);
+  Series &series = graph.series[slot];
+
+  const Contribution c = contributionOf(series.rule, values.values[target.dataSourceIndex], t, interval, series.state);
+  countIssue(c.issue);
+  if (c.kind == Contribution::Kind::None)
+    return;
+
+  const std::int64_t index = cqm::sampleIndex(static_cast<std::int64_t>(std::floor(t)));
+  HeldSample *held = placeSample(graph, name, index);
+  if (held == nullptr) {
+    ++counters_.lateValues;
+    return;
+  }
+  addContribution(held->accumulator, c, slot);
+  held->dirty = true;
+  held->version = ++version_;
+  held->lastTouched = now;
+  shard.nextDue = std::min(shard.nextDue, static_cast<double>(cqm::sampleEnd(index)) + options_.closeDelay);
+}
+
+Aggregator::Graph &Aggregator::graphFor(Shard &shard, const std::string &name, std::uint64_t hash,
+                                        std::string_view rawName, double now) {
   Graph &graph = shard.graphs.findOrCreate(name, hash);
   graph.lastSeen = now;
   if (graph.rawName.empty()) {
-    graph.rawName.assign(target.rawName.data(), target.rawName.size());
-  } else if (!graph.collisionReported && graph.rawName != target.rawName) {
+    graph.rawName.assign(rawName.data(), rawName.size());
+  } else if (!graph.collisionReported && graph.rawName != rawName) {
     /* Two sources silently sharing one graph would mix their values: say so, once per graph. */
     graph.collisionReported = true;
-    ++nameCollisions_;
+    ++counters_.nameCollisions;
     std::lock_guard<std::mutex> collisionLock(collisionMutex_);
-    lastCollision_ =
-        "\"" + graph.rawName + "\" and \"" + std::string(target.rawName) + "\" both give graph \"" + name + "\"";
+    lastCollision_ = "\"" + graph.rawName + "\" and \"" + std::string(rawName) + "\" both give graph \"" + name + "\"";
   }
+  return graph;
+}
 
+std::size_t Aggregator::seriesSlot(Graph &graph, const Target &target, std::uint64_t idHash) {
+  const std::uint64_t key =
+      (idHash ^ (target.dataSourceIndex * 0x9e3779b97f4a7c15ull)) * 31 + static_cast<std::uint64_t>(target.role);
   std::size_t slot = 0;
   while (slot < graph.series.size() && graph.series[slot].key != key)
     ++slot;
   if (slot == graph.series.size()) {
     Series fresh;
     fresh.key = key;
-    fresh.role = target.role;
-    fresh.options = &target.rule->options;
-    fresh.latencyIsAverage = target.rule->hasLossSource();
+    fresh.rule = SeriesRule{target.role, target.rule->hasLossSource(), &target.rule->options};
     graph.series.push_back(fresh);
     graph.slotRoles.push_back(target.role);
     graph.kindBits |= kindBit(target.role);
   }
-  Series &series = graph.series[slot];
-  const GraphOptions &options = *series.options;
+  return slot;
+}
 
-  /* Seconds a gauge or state value stands for: its interval, or less when the previous value is closer. */
-  auto coverage = [&]() {
-    double seconds = interval;
-    if (series.hasPrevious && t > series.previousTime)
-      seconds = std::min(seconds, t - series.previousTime);
-    if (!series.hasPrevious || t > series.previousTime) {
-      series.previousTime = t;
-      series.hasPrevious = true;
-    }
-    return std::min<double>(seconds, cqm::kSampleSeconds);
-  };
-  auto pollsPerValue = [&]() {
-    const double polls = std::floor(interval / options.pollInterval + 0.5);
-    return polls < 1 ? 1u : polls > 1e6 ? 1000000u : static_cast<std::uint32_t>(polls);
-  };
-  /* The longest gap a counter difference may span; beyond it the rate would smear over several samples. */
-  const double maxCounterGap = std::max<double>(cqm::kSampleSeconds, 2 * interval);
+void Aggregator::countIssue(Contribution::Issue issue) {
+  switch (issue) {
+  case Contribution::Issue::Invalid:
+    ++counters_.invalidValues;
+    break;
+  case Contribution::Issue::OutOfOrder:
+    ++counters_.outOfOrder;
+    break;
+  case Contribution::Issue::CounterReset:
+    ++counters_.counterResets;
+    break;
+  case Contribution::Issue::None:
+    break;
+  }
+}
 
-  Contribution c;
-  switch (series.role) {
-  case Role::Latency: {
-    const double v = numericValue(value);
-    if (std::isnan(v)) {
-      if (!series.latencyIsAverage)
-        c.kind = Contribution::Kind::FailedPoll;
-    } else if (v < 0 || std::isinf(v)) {
-      ++invalidValues_;
-    } else if (series.latencyIsAverage) {
-      c.kind = Contribution::Kind::LatencyAverage;
-      c.latencyNs = toNanoseconds(v, options.latencyToNs);
-      c.sent = pollsPerValue();
-    } else {
-      c.kind = Contribution::Kind::Poll;
-      c.latencyNs = toNanoseconds(v, options.latencyToNs);
-    }
-    break;
+Aggregator::HeldSample *Aggregator::placeSample(Graph &graph, const std::string &name, std::int64_t index) {
+  const auto byIndex = [](const HeldSample &h, std::int64_t i) { return h.accumulator.index() < i; };
+  auto it = std::lower_bound(graph.held.begin(), graph.held.end(), index, byIndex);
+  if (it != graph.held.end() && it->accumulator.index() == index)
+    return &*it;
+  /* A sample already written and forgotten, or older than every open one when no more may be held: too late. */
+  if (index <= graph.forgottenUpTo ||
+      (graph.held.size() >= options_.maxOpenSamples && index < graph.held.front().accumulator.index()))
+    return nullptr;
+  HeldSample fresh;
+  fresh.accumulator = SampleAccumulator(index);
+  graph.held.insert(it, std::move(fresh));
+  /* Too many open samples: the oldest go to the write queue (if they hold anything) and are forgotten. */
+  while (graph.held.size() > options_.maxOpenSamples) {
+    HeldSample &oldest = graph.held.front();
+    if (oldest.dirty)
+      queueFinished(
+          Finished{name, kindOf(graph.kindBits), oldest.accumulator.toSample(graph.slotRoles), oldest.version});
+    graph.forgottenUpTo = std::max(graph.forgottenUpTo, oldest.accumulator.index());
+    graph.held.erase(graph.held.begin());
   }
-  case Role::Loss: {
-    const double v = numericValue(value);
-    if (std::isnan(v))
-      break;
-    if (v < 0 || std::isinf(v)) {
-      ++invalidValues_;
-      break;
-    }
-    c.kind = Contribution::Kind::Polls;
-    c.sent = pollsPerValue();
-    c.failed = static_cast<std::uint32_t>(std::floor(std::min(v, 1.0) * c.sent + 0.5));
-    break;
-  }
-  case Role::Rx:
-  case Role::Tx: {
-    if (value.type == DataSourceType::Gauge) {
-      if (std::isnan(value.gauge))
-        break;
-      if (value.gauge < 0 || std::isinf(value.gauge)) {
-        ++invalidValues_;
-        break;
-      }
-      c.kind = Contribution::Kind::Amount;
-      c.seconds = coverage();
-      c.amount = value.gauge * options.rateToBits * c.seconds;
-      break;
-    }
-    if (value.type == DataSourceType::Absolute) {
-      /* ABSOLUTE: the amount since the previous value, reset on each read. */
-      double seconds = interval;
-      if (series.hasPrevious && t > series.previousTime && t - series.previousTime <= maxCounterGap)
-        seconds = t - series.previousTime;
-      if (!series.hasPrevious || t > series.previousTime) {
-        series.previousTime = t;
-        series.hasPrevious = true;
-      }
-      c.kind = Contribution::Kind::Amount;
-      c.seconds = std::min<double>(seconds, cqm::kSampleSeconds);
-      c.amount = static_cast<double>(value.counter) * options.rateToBits;
-      break;
-    }
-    /* DERIVE and COUNTER: a rate from two consecutive values. */
-    const std::uint64_t raw =
-        value.type == DataSourceType::Derive ? static_cast<std::uint64_t>(value.derive) : value.counter;
-    auto rebase = [&]() {
-      series.hasPrevious = true;
-      series.previousTime = t;
-      series.previousRaw = raw;
-    };
-    if (!series.hasPrevious) {
-      rebase();
-      break;
-    }
-    const double dt = t - series.previousTime;
-    if (!(dt > 0)) {
-      ++outOfOrder_; /* keep the newer baseline; the next value's difference covers this interval too */
-      break;
-    }
-    if (dt > maxCounterGap) {
-      rebase();
-      break;
-    }
-    double delta = 0;
-    if (value.type == DataSourceType::Derive) {
-      const std::int64_t previous = static_cast<std::int64_t>(series.previousRaw);
-      if (value.derive < previous) {
-        ++counterResets_;
-        rebase();
-        break;
-      }
-      delta = static_cast<double>(static_cast<std::uint64_t>(value.derive) - series.previousRaw);
-    } else if (raw >= series.previousRaw) {
-      delta = static_cast<double>(raw - series.previousRaw);
-    } else if (series.previousRaw <= UINT32_MAX) {
-      /* A 32-bit COUNTER wrapped (collectd and rrdtool read it the same way). */
-      delta = static_cast<double>((std::uint64_t{1} << 32) - series.previousRaw + raw);
-    } else {
-      /* A 64-bit counter does not wrap in practice: it was reset. */
-      ++counterResets_;
-      rebase();
-      break;
-    }
-    rebase();
-    c.kind = Contribution::Kind::Amount;
-    c.seconds = dt;
-    c.amount = delta * options.rateToBits;
-    break;
-  }
-  case Role::Offline: {
-    const double v = numericValue(value);
-    const bool online = v == options.onlineValue; /* NaN: state unknown, counted off-line */
-    c.kind = Contribution::Kind::Amount;
-    c.seconds = coverage();
-    c.amount = online ? 0 : c.seconds;
-    break;
-  }
-  }
-  if (c.kind == Contribution::Kind::None)
-    return;
+  it = std::lower_bound(graph.held.begin(), graph.held.end(), index, byIndex);
+  return &*it;
+}
 
-  /* The sample of this value's own timestamp. */
-  const std::int64_t index = cqm::sampleIndex(static_cast<std::int64_t>(std::floor(t)));
-  auto it = std::lower_bound(graph.held.begin(), graph.held.end(), index,
-                             [](const HeldSample &h, std::int64_t i) { return h.accumulator.index() < i; });
-  if (it == graph.held.end() || it->accumulator.index() != index) {
-    if (index <= graph.forgottenUpTo ||
-        (graph.held.size() >= options_.maxOpenSamples && index < graph.held.front().accumulator.index())) {
-      ++lateValues_;
-      return;
-    }
-    HeldSample fresh;
-    fresh.accumulator = SampleAccumulator(index);
-    it = graph.held.insert(it, std::move(fresh));
-    while (graph.held.size() > options_.maxOpenSamples) {
-      HeldSample &oldest = graph.held.front();
-      if (oldest.dirty)
-        queueFinished(
-            Finished{name, kindOf(graph.kindBits), oldest.accumulator.toSample(graph.slotRoles), oldest.version});
-      graph.forgottenUpTo = std::max(graph.forgottenUpTo, oldest.accumulator.index());
-      graph.held.erase(graph.held.begin());
-      it = std::lower_bound(graph.held.begin(), graph.held.end(), index,
-                            [](const HeldSample &h, std::int64_t i) { return h.accumulator.index() < i; });
-    }
-  }
-  SampleAccumulator &acc = it->accumulator;
+void Aggregator::addContribution(SampleAccumulator &acc, const Contribution &c, std::size_t slot) {
   switch (c.kind) {
   case Contribution::Kind::Poll:
     acc.addPoll(c.latencyNs);
@@ -413,10 +290,6 @@ void Aggregator::feed(const Target &target, const ValueList &values, std::uint64
   case Contribution::Kind::None:
     break;
   }
-  it->dirty = true;
-  it->version = ++version_;
-  it->lastTouched = now;
-  shard.nextDue = std::min(shard.nextDue, static_cast<double>(cqm::sampleEnd(index)) + options_.closeDelay);
 }
 
 void Aggregator::queueFinished(Finished &&item) {
@@ -430,7 +303,7 @@ void Aggregator::queueFinished(Finished &&item) {
   }
   if (queue_.size() >= options_.maxQueuedSamples) {
     queue_.erase(queue_.begin());
-    ++droppedSamples_;
+    ++counters_.droppedSamples;
   }
   queue_.emplace(std::move(key), std::move(item));
 }
@@ -513,14 +386,14 @@ PassOutcome Aggregator::writePass(SampleSink &sink, double now, bool everything)
     const SinkResult result = sink.write(item.graph, item.kind, item.sample, error);
     if (result == SinkResult::Written) {
       ++outcome.written;
-      ++samplesWritten_;
+      ++counters_.samplesWritten;
     } else if (result == SinkResult::Rejected) {
       ++outcome.rejected;
-      ++rejectedSamples_;
+      ++counters_.rejectedSamples;
       outcome.lastRejection = item.graph + ": " + error;
     } else {
       ++outcome.failed;
-      ++writeFailures_;
+      ++counters_.writeFailures;
       outcome.lastError = item.graph + ": " + error;
       if (result == SinkResult::Unavailable)
         storeUnavailable = true;
@@ -536,23 +409,7 @@ PassOutcome Aggregator::writeDue(SampleSink &sink, double now) { return writePas
 
 PassOutcome Aggregator::writeAll(SampleSink &sink, double now) { return writePass(sink, now, true); }
 
-AggregatorStats Aggregator::stats() const {
-  AggregatorStats s;
-  s.valueLists = valueLists_;
-  s.mappedValues = mappedValues_;
-  s.lateValues = lateValues_;
-  s.outOfOrder = outOfOrder_;
-  s.counterResets = counterResets_;
-  s.invalidValues = invalidValues_;
-  s.unnamed = unnamed_;
-  s.futureValues = futureValues_;
-  s.nameCollisions = nameCollisions_;
-  s.samplesWritten = samplesWritten_;
-  s.writeFailures = writeFailures_;
-  s.droppedSamples = droppedSamples_;
-  s.rejectedSamples = rejectedSamples_;
-  return s;
-}
+AggregatorStats Aggregator::stats() const { return counters_.snapshot(); }
 
 std::string Aggregator::lastNameCollision() const {
   std::lock_guard<std::mutex> lock(collisionMutex_);

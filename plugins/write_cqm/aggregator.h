@@ -39,30 +39,14 @@
 #include <utility>
 #include <vector>
 
+#include "contribution.h"
 #include "cqm/sample.h"
 #include "graph_rules.h"
 #include "identifier.h"
 #include "sample_accumulator.h"
+#include "value_list.h"
 
 namespace fbcqm::write_cqm {
-
-enum class DataSourceType : std::uint8_t { Gauge, Derive, Counter, Absolute };
-
-struct DataSourceValue {
-  std::string_view name;
-  DataSourceType type = DataSourceType::Gauge;
-  double gauge = 0;
-  std::int64_t derive = 0;
-  std::uint64_t counter = 0; /* COUNTER and ABSOLUTE */
-};
-
-/* One collectd value list, translated. Times in seconds of Unix time (fractions kept). */
-struct ValueList {
-  ValueIdentifier id;
-  double time = 0;
-  double interval = 0;
-  std::vector<DataSourceValue> values;
-};
 
 enum class SinkResult {
   Written,
@@ -98,22 +82,34 @@ struct AggregatorOptions {
   std::size_t shards = 64;
 };
 
-/* Counters for logs, tests and the benchmark. */
-struct AggregatorStats {
-  std::uint64_t valueLists = 0;     /* ingest() calls */
-  std::uint64_t mappedValues = 0;   /* data-source values that fed a graph */
-  std::uint64_t lateValues = 0;     /* for a sample already written and forgotten */
-  std::uint64_t outOfOrder = 0;     /* counter values older than the previous one */
-  std::uint64_t counterResets = 0;  /* DERIVE going down, 64-bit COUNTER going down */
-  std::uint64_t invalidValues = 0;  /* negative latency or loss, infinite values */
-  std::uint64_t unnamed = 0;        /* graph name empty after the name rule */
-  std::uint64_t futureValues = 0;   /* timestamped beyond now + max(2 intervals, 100 s): refused */
-  std::uint64_t nameCollisions = 0; /* graphs fed under two different raw names (counted once per graph) */
-  std::uint64_t samplesWritten = 0;
-  std::uint64_t writeFailures = 0;
-  std::uint64_t droppedSamples = 0;  /* retry queue overflow */
-  std::uint64_t rejectedSamples = 0; /* refused for good by the sink */
+/*
+ * Counters for logs, tests and the benchmark. The aggregator counts in
+ * AggregatorCounters<std::atomic<std::uint64_t>> (ingest runs on collectd's
+ * write threads); stats() hands out an AggregatorStats snapshot.
+ */
+template <typename Count> struct AggregatorCounters {
+  Count valueLists{};     /* ingest() calls */
+  Count mappedValues{};   /* data-source values that fed a graph */
+  Count lateValues{};     /* for a sample already written and forgotten */
+  Count outOfOrder{};     /* counter values older than the previous one */
+  Count counterResets{};  /* DERIVE going down, 64-bit COUNTER going down */
+  Count invalidValues{};  /* negative latency or loss, infinite values */
+  Count unnamed{};        /* graph name empty after the name rule */
+  Count futureValues{};   /* timestamped beyond now + max(2 intervals, 100 s): refused */
+  Count nameCollisions{}; /* graphs fed under two different raw names (counted once per graph) */
+  Count samplesWritten{};
+  Count writeFailures{};
+  Count droppedSamples{};  /* retry queue overflow */
+  Count rejectedSamples{}; /* refused for good by the sink */
+
+  /* Every counter, read into a snapshot: the one place besides the list above that names them. */
+  AggregatorCounters<std::uint64_t> snapshot() const {
+    return {valueLists,   mappedValues,   lateValues,     outOfOrder,    counterResets,  invalidValues,  unnamed,
+            futureValues, nameCollisions, samplesWritten, writeFailures, droppedSamples, rejectedSamples};
+  }
 };
+
+using AggregatorStats = AggregatorCounters<std::uint64_t>;
 
 struct PassOutcome {
   std::size_t written = 0;
@@ -162,6 +158,13 @@ private:
   };
 
   void feed(const Target &target, const ValueList &values, std::uint64_t identifierHash, double now);
+  /* The steps of feed(), in order. Called with the shard's mutex held. */
+  Graph &graphFor(Shard &shard, const std::string &name, std::uint64_t hash, std::string_view rawName, double now);
+  std::size_t seriesSlot(Graph &graph, const Target &target, std::uint64_t identifierHash);
+  void countIssue(Contribution::Issue issue);
+  /* The open sample `index` of graph, created if needed; nullptr when it is too late for it. */
+  HeldSample *placeSample(Graph &graph, const std::string &name, std::int64_t index);
+  static void addContribution(SampleAccumulator &accumulator, const Contribution &contribution, std::size_t slot);
   /* The graph name the rule gives rawName, into out (empty when nothing usable is left). */
   void finalName(std::string_view rawName, std::string &out);
   Shard &shardFor(std::uint64_t nameHash);
@@ -188,9 +191,7 @@ private:
   std::mutex passMutex_;
   std::atomic<std::uint64_t> version_{0};
 
-  mutable std::atomic<std::uint64_t> valueLists_{0}, mappedValues_{0}, lateValues_{0}, outOfOrder_{0},
-      counterResets_{0}, invalidValues_{0}, unnamed_{0}, futureValues_{0}, nameCollisions_{0}, samplesWritten_{0},
-      writeFailures_{0}, droppedSamples_{0}, rejectedSamples_{0};
+  AggregatorCounters<std::atomic<std::uint64_t>> counters_;
 };
 
 } // namespace fbcqm::write_cqm

@@ -115,7 +115,7 @@ def main():
     finally:
         sim.cleanup()
     ours = results[1][2]
-    print("peer (seed-equivalent Python, one process per box and poll): %.1f ms CPU/box-poll" % peer)
+    print("peer (Python, one process per box and poll): %.1f ms CPU/box-poll" % peer)
     print("ratio peer/ours (CPU per box poll): %.0fx" % (peer / ours))
     print("CPU-bound capacity on one core within %g s: ours ~%d boxes, peer ~%d boxes" % (
         INTERVAL, INTERVAL * 1000 / ours, INTERVAL * 1000 / peer))

@@ -48,6 +48,16 @@ bool validKind(GraphKind kind) {
   return k >= 1 && k <= 3;
 }
 
+/* InvalidArgument when a ring size is outside kMinRetentionSamples .. kMaxRetentionSamples. */
+StoreStatus checkRetention(std::uint32_t samples) {
+  if (samples < kMinRetentionSamples || samples > kMaxRetentionSamples)
+    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument, "retention of " + std::to_string(samples) +
+                                                                      " samples is out of bounds (" +
+                                                                      std::to_string(kMinRetentionSamples) + " to " +
+                                                                      std::to_string(kMaxRetentionSamples) + ")"));
+  return Done{};
+}
+
 std::string describeIndex(std::int64_t index) {
   return std::to_string(sampleStart(index)) + " (sample " + std::to_string(index) + ")";
 }
@@ -297,11 +307,8 @@ StoreWriter::~StoreWriter() = default;
 const StoreOptions &StoreWriter::options() const { return impl_->options; }
 
 fbcqm::Result<std::unique_ptr<StoreWriter>, StoreError> StoreWriter::open(StoreOptions options) {
-  if (options.retentionSamples < kMinRetentionSamples || options.retentionSamples > kMaxRetentionSamples)
-    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
-                                 "retention of " + std::to_string(options.retentionSamples) +
-                                     " samples is out of bounds (" + std::to_string(kMinRetentionSamples) + " to " +
-                                     std::to_string(kMaxRetentionSamples) + ")"));
+  if (auto bad = checkRetention(options.retentionSamples); !bad.ok())
+    return fbcqm::fail(bad.error());
   while (options.dir.size() > 1 && options.dir.back() == '/')
     options.dir.pop_back();
   auto impl = std::make_unique<Impl>();
@@ -449,11 +456,8 @@ StoreStatus StoreWriter::remove(std::string_view graphName) {
 fbcqm::Result<GraphInfo, StoreError> StoreWriter::resize(std::string_view graphName, std::uint32_t retentionSamples) {
   if (!isValidGraphName(graphName))
     return fbcqm::fail(makeError(StoreErrorKind::InvalidName, "invalid graph name " + quoted(graphName)));
-  if (retentionSamples < kMinRetentionSamples || retentionSamples > kMaxRetentionSamples)
-    return fbcqm::fail(makeError(StoreErrorKind::InvalidArgument,
-                                 "retention of " + std::to_string(retentionSamples) + " samples is out of bounds (" +
-                                     std::to_string(kMinRetentionSamples) + " to " +
-                                     std::to_string(kMaxRetentionSamples) + ")"));
+  if (auto bad = checkRetention(retentionSamples); !bad.ok())
+    return fbcqm::fail(bad.error());
   Impl &impl = *impl_;
   if (auto inPlace = impl.checkGraphsInPlace(); !inPlace.ok())
     return fbcqm::fail(inPlace.error());

@@ -121,6 +121,10 @@ fbcqm::Result<BoxConfig, std::vector<std::string>> parseBoxConfig(const std::str
   bool hasAppId = false;
   bool hasAppToken = false;
   for (const ConfigOption &option : options) {
+    if (!option.children.empty() && !keyIs(option.key, "Collect")) {
+      errors.push_back("option " + option.key.substr(0, 64) + " does not take a block");
+      continue;
+    }
     if (keyIs(option.key, "URL")) {
       if (single(option, ConfigValue::Kind::String, errors)) {
         auto url = normaliseRootUrl(option.values[0].string);
@@ -168,16 +172,25 @@ fbcqm::Result<BoxConfig, std::vector<std::string>> parseBoxConfig(const std::str
       collectSeen = true;
       if (option.values.empty())
         errors.push_back("option Collect needs at least one group name");
+      double every = 0; /* <Collect ...> Interval N </Collect> */
+      for (const ConfigOption &child : option.children) {
+        if (keyIs(child.key, "Interval"))
+          secondsOption(child, 86400, every, errors);
+        else
+          errors.push_back("unknown option " + child.key.substr(0, 64) + " in <Collect> (only Interval)");
+      }
       for (const ConfigValue &value : option.values) {
         if (value.kind != ConfigValue::Kind::String) {
           errors.push_back("option Collect takes group names (strings)");
           continue;
         }
-        if (auto group = groupFromName(value.string))
+        if (auto group = groupFromName(value.string)) {
           config.collect.add(*group);
-        else
+          config.groupIntervals[static_cast<std::size_t>(*group)] = every;
+        } else {
           errors.push_back("option Collect: unknown group \"" + value.string.substr(0, 32) +
                            "\" (known: " + allGroupNames() + ")");
+        }
       }
     } else {
       errors.push_back("unknown option " + option.key.substr(0, 64));
@@ -200,6 +213,7 @@ fbcqm::Result<BoxSettings, std::string> resolveBox(const BoxConfig &config, doub
   BoxSettings settings;
   settings.name = config.name;
   settings.groups = config.collect;
+  settings.groupIntervals = config.groupIntervals;
 
   std::string fileUrl;
   if (!config.credentialsFile.empty()) {
@@ -234,6 +248,7 @@ fbcqm::Result<BoxSettings, std::string> resolveBox(const BoxConfig &config, doub
   settings.http.verifyPeer = config.verifyPeer;
 
   const double interval = config.intervalSeconds > 0 ? config.intervalSeconds : defaultIntervalSeconds;
+  settings.intervalSeconds = interval;
   /* Default: most of the interval, so a slow box is cut off before its next poll. */
   settings.timeoutSeconds = config.timeoutSeconds > 0 ? config.timeoutSeconds : std::clamp(interval * 0.8, 0.2, 10.0);
   const auto timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(settings.timeoutSeconds * 1000)));

@@ -10,7 +10,10 @@
  *     VerifyPeer true
  *     Interval 10
  *     Timeout 5
- *     Collect "connection" "line" "system"   # default: every group
+ *     Collect "connection" "line"   # default: every group
+ *     <Collect "system" "lan">      # these groups every 300 s only
+ *       Interval 300
+ *     </Collect>
  *   </Box>
  */
 #pragma once
@@ -40,6 +43,7 @@ struct ConfigValue {
 struct ConfigOption {
   std::string key;
   std::vector<ConfigValue> values;
+  std::vector<ConfigOption> children = {}; /* the options of a block (only <Collect> takes some) */
 };
 
 struct BoxConfig {
@@ -53,6 +57,7 @@ struct BoxConfig {
   double intervalSeconds = 0; /* 0: collectd's interval */
   double timeoutSeconds = 0;  /* 0: derived from the interval */
   GroupSet collect = GroupSet::all();
+  GroupIntervals groupIntervals{}; /* from <Collect ...> Interval N </Collect>; 0: every poll */
 };
 
 /*
@@ -77,6 +82,8 @@ struct BoxSettings {
   std::string appToken;
   http::ClientOptions http;
   GroupSet groups;
+  GroupIntervals groupIntervals{};
+  double intervalSeconds = 0; /* the box's poll interval */
   double timeoutSeconds = 0;
   /* Warnings to log (e.g. a credentials file readable by others). */
   std::vector<std::string> warnings;

@@ -18,18 +18,26 @@ std::string lteEndpoint(int apiMajor) { return apiMajor >= 10 ? "connection/lte/
 /* The state of one poll: the deadline, the outcome, and whether to go on. */
 class BoxPoller::Run {
 public:
-  Run(BoxPoller &poller, PollOutcome &outcome)
-      : poller_(poller), outcome_(outcome),
+  Run(BoxPoller &poller, PollOutcome &outcome, Clock::time_point now)
+      : poller_(poller), outcome_(outcome), now_(now),
         deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                      std::chrono::duration<double>(poller.settings_.timeoutSeconds))) {
     /* Every HTTP call of this poll shares the one Timeout, not just each get(). */
     poller_.client_.setDeadline(deadline_);
   }
-  ~Run() { poller_.client_.clearDeadline(); }
+  ~Run() {
+    poller_.client_.clearDeadline();
+    for (Group group : kAllGroups) {
+      const GroupStatus status = outcome_.report(group).status;
+      if (status == GroupStatus::Ok || status == GroupStatus::Unavailable)
+        poller_.lastRead_[static_cast<std::size_t>(group)] = now_;
+    }
+  }
   Run(const Run &) = delete;
   Run &operator=(const Run &) = delete;
 
-  bool wants(Group group) const { return poller_.settings_.groups.has(group); }
+  /* Configured and due this time. */
+  bool wants(Group group) const { return poller_.settings_.groups.has(group) && poller_.due(group, now_); }
   bool stopped() const { return stopped_; }
 
   /* One authenticated GET, or nothing when the poll must stop. Box-level
@@ -124,6 +132,7 @@ public:
 private:
   BoxPoller &poller_;
   PollOutcome &outcome_;
+  Clock::time_point now_;
   Clock::time_point deadline_;
   bool stopped_ = false;
 };
@@ -133,9 +142,19 @@ BoxPoller::BoxPoller(BoxSettings settings)
   client_.setCredentials(AppCredentials{settings_.appId, settings_.appToken});
 }
 
-PollOutcome BoxPoller::poll() {
+bool BoxPoller::due(Group group, Clock::time_point now) const {
+  const std::size_t index = static_cast<std::size_t>(group);
+  const double every = settings_.groupIntervals[index];
+  if (every <= 0 || !lastRead_[index])
+    return true;
+  /* Half a box interval of slack: polls are not exactly one interval apart. */
+  const double elapsed = std::chrono::duration<double>(now - *lastRead_[index]).count();
+  return elapsed >= every - settings_.intervalSeconds / 2;
+}
+
+PollOutcome BoxPoller::pollAt(Clock::time_point now) {
   PollOutcome outcome;
-  Run run(*this, outcome);
+  Run run(*this, outcome, now);
   std::vector<Metric> unused; /* metrics of endpoints read only for their ids */
 
   if (!client_.discovery()) {
@@ -147,24 +166,24 @@ PollOutcome BoxPoller::poll() {
     }
   }
 
-  if (run.wants(Group::Connection) || run.wants(Group::Line)) {
-    ConnectionInfo connection;
+  /* The line endpoint depends on connection/'s media: read it for the line too when no media is known yet. */
+  if (run.wants(Group::Connection) || (run.wants(Group::Line) && lastMedia_.empty())) {
     run.collect(Group::Connection, "connection/", [&](json::Value result) {
       auto info = parseConnection(result, run.wants(Group::Connection) ? run.metrics() : unused);
       if (info.ok())
-        connection = info.value();
+        lastMedia_ = info.value().media;
       return info;
     });
-    if (run.wants(Group::Line) && !run.stopped()) {
-      /* FTTH or xDSL statistics, chosen from the media like freebox_monitoring.py. */
-      if (connection.media == "ftth")
-        run.collect(Group::Line, "connection/ftth/", [&](json::Value r) { return parseFtth(r, run.metrics()); });
-      else if (connection.media == "xdsl")
-        run.collect(Group::Line, "connection/xdsl/", [&](json::Value r) { return parseXdsl(r, run.metrics()); });
-      else if (!connection.media.empty())
-        run.unavailable(Group::Line, "no line statistics for media \"" + printable(connection.media, 32) + "\"");
-      /* No media at all (connection/ failed or sent no result): nothing to choose from this time. */
-    }
+  }
+  if (run.wants(Group::Line) && !run.stopped()) {
+    /* FTTH or xDSL statistics, chosen from the media like freebox_monitoring.py. */
+    if (lastMedia_ == "ftth")
+      run.collect(Group::Line, "connection/ftth/", [&](json::Value r) { return parseFtth(r, run.metrics()); });
+    else if (lastMedia_ == "xdsl")
+      run.collect(Group::Line, "connection/xdsl/", [&](json::Value r) { return parseXdsl(r, run.metrics()); });
+    else if (!lastMedia_.empty())
+      run.unavailable(Group::Line, "no line statistics for media \"" + printable(lastMedia_, 32) + "\"");
+    /* No media at all (connection/ failed or sent no result): nothing to choose from this time. */
   }
 
   if (run.wants(Group::Lte))
@@ -173,20 +192,20 @@ PollOutcome BoxPoller::poll() {
   if (run.wants(Group::System))
     run.collect(Group::System, "system/", [&](json::Value r) { return parseSystem(r, run.metrics()); });
 
-  if (run.wants(Group::Switch) || run.wants(Group::Ports)) {
-    std::vector<long long> ports;
+  /* The port ids come from switch/status/: read it for the ports too when none are known yet. */
+  if (run.wants(Group::Switch) || (run.wants(Group::Ports) && lastPorts_.empty())) {
     const Group statusGroup = run.wants(Group::Switch) ? Group::Switch : Group::Ports;
     run.collect(statusGroup, "switch/status/", [&](json::Value result) {
       auto ids = parseSwitchStatus(result, run.wants(Group::Switch) ? run.metrics() : unused);
       if (ids.ok())
-        ports = ids.value();
+        lastPorts_ = ids.value();
       return ids;
     });
-    if (run.wants(Group::Ports)) {
-      for (long long port : ports) {
-        const std::string path = "switch/port/" + std::to_string(port) + "/stats";
-        run.collect(Group::Ports, path, [&](json::Value r) { return parsePortStats(port, r, run.metrics()); });
-      }
+  }
+  if (run.wants(Group::Ports)) {
+    for (long long port : lastPorts_) {
+      const std::string path = "switch/port/" + std::to_string(port) + "/stats";
+      run.collect(Group::Ports, path, [&](json::Value r) { return parsePortStats(port, r, run.metrics()); });
     }
   }
 

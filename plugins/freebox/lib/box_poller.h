@@ -51,15 +51,30 @@ class BoxPoller {
 public:
   explicit BoxPoller(BoxSettings settings);
 
-  PollOutcome poll();
+  PollOutcome poll() { return pollAt(ApiClient::Clock::now()); }
+  /*
+   * A poll at time now: a group with an interval (settings.groupIntervals) is
+   * read only when that interval has passed since it was last read, within
+   * half a box interval, so a 60 s group of a 10 s box is read every 6th poll.
+   * Groups not read this time are NotPolled. A group that failed is tried
+   * again on the next poll.
+   */
+  PollOutcome pollAt(ApiClient::Clock::time_point now);
 
   const BoxSettings &settings() const { return settings_; }
   ApiClient &client() { return client_; }
 
 private:
   class Run;
+  bool due(Group group, ApiClient::Clock::time_point now) const;
+
   BoxSettings settings_;
   ApiClient client_;
+  /* When each group was last read with an answer (Ok or Unavailable); unset: never. */
+  std::array<std::optional<ApiClient::Clock::time_point>, kGroupCount> lastRead_{};
+  /* What later groups need from groups that may not be read this time. */
+  std::string lastMedia_;            /* connection/'s media, to pick the line endpoint */
+  std::vector<long long> lastPorts_; /* switch/status/'s port ids, for the port stats */
 };
 
 /* The path of the LTE backup endpoint for an API major (it moved in API 10). */

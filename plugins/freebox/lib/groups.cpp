@@ -48,6 +48,24 @@ std::string allGroupNames() {
   return names;
 }
 
+std::string describeGroups(const GroupSet &groups, const GroupIntervals &intervals) {
+  std::string names;
+  for (Group group : kAllGroups) {
+    if (!groups.has(group))
+      continue;
+    if (!names.empty())
+      names += " ";
+    names += groupName(group);
+    const double every = intervals[static_cast<std::size_t>(group)];
+    if (every > 0) {
+      char text[48];
+      std::snprintf(text, sizeof text, "(every %g s)", every);
+      names += text;
+    }
+  }
+  return names;
+}
+
 std::string GroupSet::describe() const {
   std::string names;
   for (Group group : kAllGroups) {

@@ -53,4 +53,14 @@ private:
   std::bitset<kGroupCount> bits_;
 };
 
+/*
+ * Seconds between two polls of each group; 0 (the default) polls it on every
+ * poll of the box. Slow-changing groups (system, switch, lan, storage, wifi)
+ * can be read less often: <Collect "system" "lan"> Interval 300 </Collect>.
+ */
+using GroupIntervals = std::array<double, kGroupCount>;
+
+/* "connection line system(every 300 s) ..." for the start-up log line. */
+std::string describeGroups(const GroupSet &groups, const GroupIntervals &intervals);
+
 } // namespace fbcqm::freebox

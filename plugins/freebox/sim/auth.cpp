@@ -71,7 +71,8 @@ const char *trackStatusName(TrackStatus status) {
 }
 
 std::vector<std::pair<std::string, bool>> defaultPermissions() {
-  /* Reading connection/system/switch/lan/wifi/storage needs none of these (Freebox OS API documentation, permissions). */
+  /* Reading connection/system/switch/lan/wifi/storage needs none of these (Freebox OS API documentation, permissions).
+   */
   return {{"settings", false}, {"contacts", false}, {"calls", false},   {"explorer", true}, {"downloader", true},
           {"parental", false}, {"pvr", true},       {"profile", false}, {"tv", true},       {"player", false},
           {"home", false},     {"camera", false},   {"vm", false},      {"wdo", false}};

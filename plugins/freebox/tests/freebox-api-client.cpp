@@ -39,6 +39,18 @@ void serveSample(FakeBox &box, const std::string &path, const std::string &name)
     box.serve(path, sampleText(name));
 }
 
+BoxSettings pollerSettings(const FakeBox &box, GroupSet groups) {
+  BoxSettings settings;
+  settings.name = "unit";
+  settings.rootUrl = box.url();
+  settings.appId = FakeBox::kAppId;
+  settings.appToken = FakeBox::kAppToken;
+  settings.http = quickOptions();
+  settings.groups = groups;
+  settings.timeoutSeconds = 5;
+  return settings;
+}
+
 } // namespace
 
 TEST_CASE("the session password is HMAC-SHA1(app token, challenge) in lower-case hex", "[api]") {
@@ -131,15 +143,7 @@ TEST_CASE("a full poll of every group from the samples", "[poller]") {
   serveSample(box, "lan/browser/pub/", "error_lan_browser_bridge_mode_nodev.json");
   serveSample(box, "storage/disk/", "storage_disk_raid_ha_fixture.json");
 
-  BoxSettings settings;
-  settings.name = "unit";
-  settings.rootUrl = box.url();
-  settings.appId = FakeBox::kAppId;
-  settings.appToken = FakeBox::kAppToken;
-  settings.http = quickOptions();
-  settings.groups = GroupSet::all();
-  settings.timeoutSeconds = 5;
-  BoxPoller poller(settings);
+  BoxPoller poller(pollerSettings(box, GroupSet::all()));
   const PollOutcome outcome = poller.poll();
 
   REQUIRE_FALSE(outcome.boxError);
@@ -172,6 +176,63 @@ TEST_CASE("a full poll of every group from the samples", "[poller]") {
   CHECK(box.logins() == 1);
 }
 
+TEST_CASE("groups with an interval are read only when it has passed", "[poller]") {
+  FakeBox box;
+  serveSample(box, "connection/", "connection_doc_ftth.json");
+  serveSample(box, "connection/ftth/", "ftth_doc_delta_sfp.json");
+  serveSample(box, "system/", "system_v7_delta_doc.json");
+  serveSample(box, "switch/status/", "switch_status_doc_v8.json");
+  for (int port = 1; port <= 4; ++port)
+    serveSample(box, "switch/port/" + std::to_string(port) + "/stats", "switch_port_stats_doc_v8.json");
+
+  GroupSet groups;
+  for (Group group : {Group::Connection, Group::Line, Group::System, Group::Switch, Group::Ports})
+    groups.add(group);
+  BoxSettings settings = pollerSettings(box, groups);
+  settings.intervalSeconds = 10;
+  settings.groupIntervals[static_cast<std::size_t>(Group::System)] = 60;
+  settings.groupIntervals[static_cast<std::size_t>(Group::Switch)] = 60;
+  settings.groupIntervals[static_cast<std::size_t>(Group::Line)] = 60;
+  BoxPoller poller(settings);
+  const auto t0 = ApiClient::Clock::now();
+  auto at = [&](int seconds) { return poller.pollAt(t0 + std::chrono::seconds(seconds)); };
+
+  const PollOutcome first = at(0);
+  CHECK(first.report(Group::System).status == GroupStatus::Ok);
+  CHECK(first.report(Group::Switch).status == GroupStatus::Ok);
+  const std::size_t everything = first.metrics.size();
+
+  /* 10 s later: only connection and the port stats, the ports known from the first poll. */
+  const PollOutcome second = at(10);
+  CHECK(second.report(Group::Connection).status == GroupStatus::Ok);
+  CHECK(second.report(Group::Ports).status == GroupStatus::Ok);
+  CHECK(second.report(Group::Line).status == GroupStatus::NotPolled);
+  CHECK(second.report(Group::System).status == GroupStatus::NotPolled);
+  CHECK(second.report(Group::Switch).status == GroupStatus::NotPolled);
+  CHECK(second.metrics.size() == 7 + 4 * 6);
+  CHECK(box.requests("system/") == 1);
+  CHECK(box.requests("switch/status/") == 1);
+  CHECK(box.requests("connection/ftth/") == 1);
+  CHECK(box.requests("connection/") == 2);
+  CHECK(box.requests("switch/port/1/stats") == 2);
+
+  /* 55 s after the first read (60 s less half an interval): due again. */
+  at(20);
+  CHECK(box.requests("system/") == 1);
+  const PollOutcome sixth = at(55);
+  CHECK(sixth.report(Group::System).status == GroupStatus::Ok);
+  CHECK(sixth.metrics.size() == everything);
+  CHECK(box.requests("system/") == 2);
+  CHECK(box.requests("connection/ftth/") == 2);
+
+  /* A failed group is tried again on the next poll, whatever its interval. */
+  box.answer("system/", 500, "oops");
+  CHECK(at(120).report(Group::System).status == GroupStatus::Failed);
+  serveSample(box, "system/", "system_v7_delta_doc.json");
+  CHECK(at(130).report(Group::System).status == GroupStatus::Ok);
+  CHECK(at(140).report(Group::System).status == GroupStatus::NotPolled);
+}
+
 TEST_CASE("poller: groups fail alone; the time budget and a dead box end the poll", "[poller]") {
   FakeBox box;
   serveSample(box, "connection/", "connection_mini4k_xdsl.json");
@@ -179,18 +240,10 @@ TEST_CASE("poller: groups fail alone; the time budget and a dead box end the pol
   box.answer("system/", 200, "{\"success\":true,\"result\":{\"uptime_val\":");
   serveSample(box, "switch/status/", "switch_status_doc_v8.json");
 
-  BoxSettings settings;
-  settings.name = "unit";
-  settings.rootUrl = box.url();
-  settings.appId = FakeBox::kAppId;
-  settings.appToken = FakeBox::kAppToken;
-  settings.http = quickOptions();
-  settings.groups = GroupSet();
-  settings.groups.add(Group::Connection);
-  settings.groups.add(Group::Line);
-  settings.groups.add(Group::System);
-  settings.groups.add(Group::Switch);
-  settings.timeoutSeconds = 5;
+  GroupSet groups;
+  for (Group group : {Group::Connection, Group::Line, Group::System, Group::Switch})
+    groups.add(group);
+  BoxSettings settings = pollerSettings(box, groups);
 
   SECTION("an HTTP 500 and a truncated answer cost only their groups") {
     BoxPoller poller(settings);

@@ -25,7 +25,9 @@ using namespace fbcqm::freebox;
 
 namespace {
 
-ConfigOption option(const std::string &key, std::vector<ConfigValue> values) { return ConfigOption{key, values}; }
+ConfigOption option(const std::string &key, std::vector<ConfigValue> values, std::vector<ConfigOption> children = {}) {
+  return ConfigOption{key, values, children};
+}
 ConfigValue str(const std::string &s) { return ConfigValue::ofString(s); }
 ConfigValue num(double n) { return ConfigValue::ofNumber(n); }
 ConfigValue boolean(bool b) { return ConfigValue::ofBoolean(b); }
@@ -132,6 +134,30 @@ TEST_CASE("booleans are read as collectd reads them: unquoted, or quoted true/ye
     if (config.ok())
       CHECK(config.value().verifyPeer == *c.expected);
   }
+}
+
+TEST_CASE("<Collect> blocks give groups their own interval", "[config]") {
+  const std::vector<ConfigOption> credentials = {option("AppId", {str("x")}), option("AppToken", {str("y")})};
+  auto with = [&](std::vector<ConfigOption> more) {
+    more.insert(more.begin(), credentials.begin(), credentials.end());
+    return parseBoxConfig("a", more);
+  };
+  auto config = with({option("Collect", {str("connection"), str("line")}),
+                      option("Collect", {str("system"), str("LAN")}, {option("Interval", {num(300)})})});
+  REQUIRE(config.ok());
+  CHECK(config.value().collect.describe() == "connection line system lan");
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::System)] == 300);
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::Lan)] == 300);
+  CHECK(config.value().groupIntervals[static_cast<std::size_t>(Group::Connection)] == 0);
+  CHECK(describeGroups(config.value().collect, config.value().groupIntervals) ==
+        "connection line system(every 300 s) lan(every 300 s)");
+
+  CHECK(mentions(with({option("Collect", {str("system")}, {option("Interval", {num(-1)})})}).error(),
+                 "option Interval must be between 0 and 86400"));
+  CHECK(mentions(with({option("Collect", {str("system")}, {option("Every", {num(5)})})}).error(),
+                 "unknown option Every in <Collect> (only Interval)"));
+  CHECK(mentions(with({option("Timeout", {num(5)}, {option("Interval", {num(5)})})}).error(),
+                 "option Timeout does not take a block"));
 }
 
 TEST_CASE("invalid blocks report every problem, never the token", "[config]") {

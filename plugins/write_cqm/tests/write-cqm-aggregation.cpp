@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "aggregator.h"
+#include "data_source_values.h"
 
 using namespace fbcqm::write_cqm;
+using namespace fbcqm::write_cqm::testing;
 using fbcqm::cqm::GraphKind;
 using fbcqm::cqm::Sample;
 
@@ -86,31 +88,6 @@ struct Values {
     return list;
   }
 };
-
-DataSourceValue gauge(double v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Gauge;
-  d.gauge = v;
-  return d;
-}
-DataSourceValue derive(std::int64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Derive;
-  d.derive = v;
-  return d;
-}
-DataSourceValue counter(std::uint64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Counter;
-  d.counter = v;
-  return d;
-}
-DataSourceValue absolute(std::uint64_t v) {
-  DataSourceValue d;
-  d.type = DataSourceType::Absolute;
-  d.counter = v;
-  return d;
-}
 
 RuleSet allAutomatic() {
   RuleSet rules;
@@ -419,6 +396,32 @@ TEST_CASE("past values replayed in order across many samples", "[write_cqm][aggr
   CHECK(agg.stats().lateValues == 1);
   agg.writeDue(sink, now + 1);
   CHECK(sink.at("gw", I0).pollsSent == 100);
+}
+
+TEST_CASE("sample placement: out-of-order samples inside the open window, late ones outside it",
+          "[write_cqm][aggregation][boundaries]") {
+  AggregatorOptions options;
+  options.maxOpenSamples = 3;
+  Aggregator agg(allAutomatic(), options);
+  MemorySink sink;
+  Values echo("cqm_ping", "", "ping", "gw", {"value"});
+  const double now = T0 + 86400;
+  /* Samples 2 and 4 open, then 3 between them: placed in order. */
+  for (int k : {2, 4, 3})
+    agg.ingest(echo.at(T0 + 100 * k, 1, {gauge(k + 1)}), now);
+  CHECK(agg.stats().lateValues == 0);
+  /* The window is full (2, 3, 4): sample 1, older than all of them, is too late; 5 pushes 2 out. */
+  agg.ingest(echo.at(T0 + 100, 1, {gauge(9)}), now);
+  CHECK(agg.stats().lateValues == 1);
+  agg.ingest(echo.at(T0 + 500, 1, {gauge(6)}), now);
+  agg.ingest(echo.at(T0 + 200 + 50, 1, {gauge(7)}), now); /* sample 2 was forgotten */
+  CHECK(agg.stats().lateValues == 2);
+  agg.writeAll(sink, now);
+  for (int k = 2; k <= 5; ++k) {
+    INFO("sample " << k);
+    CHECK(sink.at("gw", I0 + k).pollsSent == 1);
+    CHECK(sink.at("gw", I0 + k).latencyMinNs == std::uint64_t(k + 1) * 1000000);
+  }
 }
 
 namespace {
