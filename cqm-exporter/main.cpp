@@ -100,6 +100,7 @@ int run(ExporterConfig config) {
   CqmService cqm(std::move(store.value()),
                  CqmServiceSettings{config.systemName, config.scores, std::size_t{config.cacheMegabytes} << 20}, policy,
                  gate, [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  cqm.warmUp(static_cast<std::int64_t>(std::time(nullptr)));
   Router router;
   router.add("/cqm/", [&cqm](const fbcqm::http::ServerRequest &request, RequestNote &note) {
     return cqm.handle(request, note);

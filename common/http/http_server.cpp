@@ -52,6 +52,9 @@ ssize_t readStream(void *cls, uint64_t, char *buffer, size_t max) {
 
 void freeStream(void *cls) { delete static_cast<StreamState *>(cls); }
 
+/* Keeps a shared body alive until libmicrohttpd has sent it. */
+void releaseSharedBody(void *cls) { delete static_cast<std::shared_ptr<const std::string> *>(cls); }
+
 MHD_Result collectPair(void *cls, MHD_ValueKind, const char *key, const char *value) {
   auto *out = static_cast<KeyValues *>(cls);
   out->emplace_back(key ? key : "", value ? value : "");
@@ -86,6 +89,14 @@ MHD_Result sendReply(MHD_Connection *connection, const ServerReply &reply) {
     response = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, readStream, state, freeStream);
     if (!response)
       delete state;
+  } else if (reply.sharedBody) {
+    auto *holder = new (std::nothrow) std::shared_ptr<const std::string>(reply.sharedBody);
+    if (!holder)
+      return MHD_NO;
+    response = MHD_create_response_from_buffer_with_free_callback_cls(
+        (*holder)->size(), const_cast<char *>((*holder)->data()), releaseSharedBody, holder);
+    if (!response)
+      delete holder;
   } else {
     response = MHD_create_response_from_buffer(reply.body.size(), const_cast<char *>(reply.body.data()),
                                                MHD_RESPMEM_MUST_COPY);

@@ -52,6 +52,8 @@ struct ServerReply {
   std::string contentType = "text/plain; charset=utf-8";
   std::string body;
   KeyValues headers;
+  /* When set, the body is sent from this shared buffer without a copy (a cached answer); body is ignored. */
+  std::shared_ptr<const std::string> sharedBody = nullptr;
   BodyStream stream = nullptr; /* when set, the body comes from it (chunked) and body is ignored */
 };
 

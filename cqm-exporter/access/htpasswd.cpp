@@ -60,14 +60,26 @@ bool passwordMatches(std::string_view password, const std::string &storedHash) {
   if (!passwordSchemeOf(storedHash) || password.size() > kMaxPasswordBytes ||
       password.find('\0') != std::string_view::npos)
     return false;
-  /* crypt_data is large (tens of KiB): one per thread, zeroed before each use as libcrypt asks. */
+  /*
+   * crypt_rn is crypt_r (same libcrypt, same algorithms) returning NULL on
+   * failure instead of a "*0" token. It also avoids GCC 12's AddressSanitizer
+   * crypt_r interceptor, which calls a null pointer when libcrypt is not
+   * libc's (GCC bug 111057): the sanitizer build must run this code too.
+   * crypt_data is large (tens of KiB): one per thread, zeroed before each use.
+   */
   thread_local std::unique_ptr<crypt_data> data = std::make_unique<crypt_data>();
   std::memset(data.get(), 0, sizeof(crypt_data));
   const std::string terminated(password);
-  const char *computed = crypt_r(terminated.c_str(), storedHash.c_str(), data.get());
-  if (!computed || computed[0] == '*') /* "*0" / "*1": libcrypt's failure tokens */
+  const char *computed = crypt_rn(terminated.c_str(), storedHash.c_str(), data.get(), sizeof(crypt_data));
+  if (!computed || computed[0] == '*')
     return false;
   return crypto::constantTimeEquals(computed, storedHash);
+}
+
+HtpasswdFile::FileIdentity HtpasswdFile::identityOf(const struct stat &st) {
+  return FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                      static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
+                      static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
 }
 
 bool HtpasswdFile::FileIdentity::operator==(const FileIdentity &o) const {
@@ -115,9 +127,7 @@ fbcqm::Result<HtpasswdFile::Users, std::string> HtpasswdFile::read(FileIdentity 
   }
   ::close(fd);
   text.resize(done);
-  identity = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                          static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                          static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
+  identity = identityOf(st);
 
   Users users;
   std::size_t lineNumber = 0, start = 0;
@@ -156,17 +166,14 @@ fbcqm::Result<HtpasswdFile::Users, std::string> HtpasswdFile::read(FileIdentity 
 
 void HtpasswdFile::refreshLocked() {
   struct stat st {};
-  std::optional<FileIdentity> now;
-  if (::stat(path_.c_str(), &st) == 0)
-    now = FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                       static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                       static_cast<std::int64_t>(st.st_mtim.tv_nsec)};
-  if (now && identity_ && *now == *identity_)
-    return;
+  const bool exists = ::stat(path_.c_str(), &st) == 0;
+  const int statError = errno;
+  if (exists && identity_ && identityOf(st) == *identity_)
+    return; /* unchanged: the usual case, one stat per lookup */
 
   FileIdentity identity;
-  auto users = now ? read(identity)
-                   : fbcqm::Result<Users, std::string>(fail("htpasswd file " + path_ + ": " + errnoText(errno)));
+  auto users = exists ? read(identity)
+                      : fbcqm::Result<Users, std::string>(fail("htpasswd file " + path_ + ": " + errnoText(statError)));
   if (users) {
     users_ = std::move(*users);
     identity_ = identity;

@@ -2,9 +2,10 @@
 /*
  * Logins from an Apache htpasswd file ("user:hash" lines). Accepted hashes:
  * bcrypt ($2y$, $2b$, $2a$; "htpasswd -B") and SHA-512-crypt ($6$; "openssl
- * passwd -6", "mkpasswd -m sha-512"), checked with libcrypt's crypt_r. Other
- * kinds are refused with a warning naming the line: plain text, {SHA}
- * (unsalted SHA1), $apr1$ (Apache MD5), $1$ (MD5-crypt), $5$, DES crypt.
+ * passwd -6", "mkpasswd -m sha-512"), checked with libcrypt's crypt_rn (crypt_r
+ * returning NULL on failure). Other kinds are refused with a warning naming
+ * the line: plain text, {SHA} (unsalted SHA1), $apr1$ (Apache MD5), $1$
+ * (MD5-crypt), $5$, DES crypt.
  *
  * The file is re-read when it changes (device, inode, size or mtime differ
  * from the last read), checked on every lookup, so users are added or removed
@@ -22,6 +23,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <sys/stat.h>
+
 #include "util/result.h"
 
 namespace fbcqm::exporter::access {
@@ -35,7 +38,7 @@ enum class PasswordScheme { Bcrypt, Sha512Crypt };
 /* The scheme of a stored hash, or none when it is not one we accept. */
 std::optional<PasswordScheme> passwordSchemeOf(std::string_view storedHash);
 
-/* crypt_r(password, storedHash) compared with storedHash in constant time. */
+/* crypt_rn(password, storedHash) compared with storedHash in constant time. */
 bool passwordMatches(std::string_view password, const std::string &storedHash);
 
 class HtpasswdFile {
@@ -71,6 +74,7 @@ private:
     bool operator==(const FileIdentity &o) const;
   };
   using Users = std::unordered_map<std::string, std::string>;
+  static FileIdentity identityOf(const struct stat &st);
 
   HtpasswdFile(std::string path, Warn warn) : path_(std::move(path)), warn_(std::move(warn)) {}
   /* Reads and parses the file; error text when it cannot be read. */

@@ -56,7 +56,7 @@ public:
   LoginResult check(std::string_view peer, std::string_view authorization, std::int64_t now);
 
   bool enabled() const { return file_ != nullptr; }
-  /* crypt_r calls so far (tests check the cache). */
+  /* password hash computations so far (tests check the cache). */
   std::uint64_t passwordChecks() const { return passwordChecks_.load(); }
   LoginRateLimiter &rateLimiter() { return limiter_; }
   std::size_t cachedLogins();

@@ -117,82 +117,81 @@ fbcqm::Result<DateSelection, RequestError> applyHourSegment(DateSelection select
   return selection;
 }
 
+/* Where a date starts: its text as parseDate reads it, what follows the day in its segment. */
+struct DateSpelling {
+  std::string text;
+  std::string_view suffix;
+  std::size_t segments = 0;
+};
+
+/* Recognises YYYY-MM-DD, YYYY-MM/DD, YYYY/MM-DD, YYYY/MM/DD from dirs[index]. */
+std::optional<DateSpelling> findDate(const std::vector<std::string_view> &dirs, std::size_t index) {
+  const auto at = [&](std::size_t i) { return index + i < dirs.size() ? dirs[index + i] : std::string_view(); };
+  const std::string_view first = at(0), second = at(1), third = at(2);
+  if (!digitsAt(first, 0, 4))
+    return std::nullopt;
+  if (first.size() >= 10 && first[4] == '-' && first[7] == '-')
+    return DateSpelling{std::string(first.substr(0, 10)), first.substr(10), 1};
+  if (first.size() == 7 && first[4] == '-' && digitsAt(second, 0, 2))
+    return DateSpelling{std::string(first) + "/" + std::string(second.substr(0, 2)), second.substr(2), 2};
+  if (first.size() == 4 && second.size() >= 5 && digitsAt(second, 0, 2) && second[2] == '-')
+    return DateSpelling{std::string(first) + "/" + std::string(second.substr(0, 5)), second.substr(5), 2};
+  if (first.size() == 4 && second.size() == 2 && digitsAt(second, 0, 2) && digitsAt(third, 0, 2))
+    return DateSpelling{std::string(first) + "/" + std::string(second) + "/" + std::string(third.substr(0, 2)),
+                        third.substr(2), 3};
+  return std::nullopt;
+}
+
+/* "-HH" (openEnd: an end hour may follow in the next segment) or "-HH-HH" on the day. */
+fbcqm::Result<std::optional<HourRange>, RequestError> daySuffixHours(std::string_view suffix, bool &openEnd) {
+  openEnd = false;
+  if (suffix.empty())
+    return std::optional<HourRange>();
+  fbcqm::Result<HourRange, RequestError> range = badRequest("malformed hours after the date");
+  if (suffix.size() == 3 && suffix[0] == '-') {
+    range = hourRange(suffix.substr(1), suffix.substr(1));
+    openEnd = true;
+  } else if (suffix.size() == 6 && suffix[0] == '-' && suffix[3] == '-') {
+    range = hourRange(suffix.substr(1, 2), suffix.substr(4));
+  }
+  if (!range)
+    return fail(range.error());
+  return std::optional<HourRange>(*range);
+}
+
 /*
  * The date starting at dirs[index], in any of its four spellings, with its
  * hours; index moves past every segment used.
  */
 fbcqm::Result<DateSelection, RequestError> parseDateAt(const std::vector<std::string_view> &dirs, std::size_t &index) {
-  const std::string_view first = dirs[index];
-  const std::string_view second = index + 1 < dirs.size() ? dirs[index + 1] : std::string_view();
-  const std::string_view third = index + 2 < dirs.size() ? dirs[index + 2] : std::string_view();
-
-  std::string dateText;
-  std::string_view suffix; /* what follows the day in its segment */
-  if (digitsAt(first, 0, 4) && first.size() >= 10 && first[4] == '-' && first[7] == '-') {
-    dateText = std::string(first.substr(0, 10)); /* YYYY-MM-DD */
-    suffix = first.substr(10);
-    index += 1;
-  } else if (first.size() == 7 && digitsAt(first, 0, 4) && first[4] == '-' && digitsAt(second, 0, 2)) {
-    dateText = std::string(first) + "/" + std::string(second.substr(0, 2)); /* YYYY-MM/DD */
-    suffix = second.substr(2);
-    index += 2;
-  } else if (first.size() == 4 && digitsAt(first, 0, 4) && second.size() >= 5 && second[2] == '-' &&
-             digitsAt(second, 0, 2)) {
-    dateText = std::string(first) + "/" + std::string(second.substr(0, 5)); /* YYYY/MM-DD */
-    suffix = second.substr(5);
-    index += 2;
-  } else if (first.size() == 4 && digitsAt(first, 0, 4) && second.size() == 2 && digitsAt(second, 0, 2) &&
-             digitsAt(third, 0, 2)) {
-    dateText = std::string(first) + "/" + std::string(second) + "/" + std::string(third.substr(0, 2)); /* YYYY/MM/DD */
-    suffix = third.substr(2);
-    index += 3;
-  } else {
+  const auto spelling = findDate(dirs, index);
+  if (!spelling)
     return badRequest("malformed date (YYYY-MM-DD, YYYY/MM/DD, YYYY-MM/DD or YYYY/MM-DD)");
-  }
-
-  DateSelection selection;
-  const auto date = cqm::parseDate(dateText);
+  const auto date = cqm::parseDate(spelling->text);
   if (!date)
     return badRequest("invalid date");
-  selection.date = *date;
+  index += spelling->segments;
 
-  /* "-HH" or "-HH-HH" on the day. */
-  bool openRange = false;
-  if (!suffix.empty()) {
-    if (suffix.size() == 3 && suffix[0] == '-') {
-      auto range = hourRange(suffix.substr(1), suffix.substr(1));
-      if (!range)
-        return fail(range.error());
-      selection.hours = *range;
-      openRange = true;
-    } else if (suffix.size() == 6 && suffix[0] == '-' && suffix[3] == '-') {
-      auto range = hourRange(suffix.substr(1, 2), suffix.substr(4));
-      if (!range)
-        return fail(range.error());
-      selection.hours = *range;
-    } else {
-      return badRequest("malformed hours after the date");
-    }
-  }
+  DateSelection selection;
+  selection.date = *date;
+  bool openEnd = false;
+  auto suffixHours = daySuffixHours(spelling->suffix, openEnd);
+  if (!suffixHours)
+    return fail(suffixHours.error());
+  selection.hours = *suffixHours;
 
   /* The next segment, when it starts with a digit, says which hours. */
-  if (index < dirs.size() && startsWithDigit(dirs[index])) {
-    const std::string_view segment = dirs[index];
-    if (selection.hours && !openRange)
-      return badRequest("hours given twice");
-    if (openRange) { /* "-HH/HH": the segment is the end hour */
-      auto range = hourRange(suffix.substr(1), segment);
-      if (!range)
-        return fail(range.error());
-      selection.hours = *range;
-    } else {
-      auto withHours = applyHourSegment(selection, segment);
-      if (!withHours)
-        return fail(withHours.error());
-      selection = *withHours;
-    }
-    ++index;
-  }
+  if (index >= dirs.size() || !startsWithDigit(dirs[index]))
+    return selection;
+  const std::string_view segment = dirs[index++];
+  if (selection.hours && !openEnd)
+    return badRequest("hours given twice");
+  if (!openEnd)
+    return applyHourSegment(selection, segment);
+  auto range = hourRange(spelling->suffix.substr(1), segment); /* "-HH/HH": the segment is the end hour */
+  if (!range)
+    return fail(range.error());
+  selection.hours = *range;
   return selection;
 }
 

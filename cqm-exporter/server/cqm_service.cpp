@@ -47,12 +47,24 @@ struct CqmService::Context {
   const cqm::StoreReader &reader;
   cqm::SampleRange range;
   std::int64_t now;
+  bool trusted; /* trusted address or logged in: first in the worker queue */
 };
+
+std::optional<http::ServerReply> CqmService::admit(const Context &context, WorkGate::Permit &permit) {
+  WorkGate::Refusal refusal = WorkGate::Refusal::None;
+  permit = gate_.enter(context.trusted ? Priority::Trusted : Priority::Untrusted, &refusal);
+  if (permit)
+    return std::nullopt;
+  http::ServerReply reply =
+      textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
+  reply.headers.emplace_back("Retry-After", "1");
+  return reply;
+}
 
 CqmService::CqmService(cqm::StoreReader reader, CqmServiceSettings settings, const access::AccessPolicy &policy,
                        WorkGate &gate, Clock clock)
     : reader_(std::move(reader)), settings_(std::move(settings)), policy_(policy), gate_(gate),
-      clock_(std::move(clock)), listCache_(settings_.scores), responseCache_(settings_.cacheBytes) {}
+      clock_(std::move(clock)), listCache_(reader_, settings_.scores), responseCache_(settings_.cacheBytes) {}
 
 http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNote &note) {
   if (http.method != "GET" && http.method != "HEAD") {
@@ -82,15 +94,6 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
     return reply;
   }
 
-  WorkGate::Refusal refusal = WorkGate::Refusal::None;
-  WorkGate::Permit permit = gate_.enter(decision.priority() ? Priority::Trusted : Priority::Untrusted, &refusal);
-  if (!permit) {
-    http::ServerReply reply =
-        textReply(503, refusal == WorkGate::Refusal::Closed ? "shutting down" : "busy, try again later");
-    reply.headers.emplace_back("Retry-After", "1");
-    return reply;
-  }
-
   auto range = samplesOfRequest(request, now);
   if (!range)
     return textReply(range.error().status, range.error().text);
@@ -102,32 +105,40 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   if (request.kind() != RequestKind::Graph && !cqm::StoreReader::open(reader_.dir()))
     return textReply(503, "CQM store unavailable");
 
-  const Context context{http, request, reader_, range.value(), now};
-  switch (request.kind()) {
-  case RequestKind::Graph:
+  const Context context{http, request, reader_, range.value(), now, decision.priority()};
+  /* A graph takes a worker only when its answer must be made (answerGraph); the others always do. */
+  if (request.kind() == RequestKind::Graph)
     return answerGraph(context);
-  case RequestKind::AllGraphs:
+  WorkGate::Permit permit;
+  if (auto busy = admit(context, permit))
+    return *busy;
+  if (request.kind() == RequestKind::AllGraphs)
     return answerAllGraphs(context, std::move(permit));
-  case RequestKind::List:
+  if (request.kind() == RequestKind::List)
     return answerList(context);
-  case RequestKind::DirectoryIndex:
-    return answerIndex(context);
-  }
-  return textReply(500, "unhandled request kind");
+  return answerIndex(context);
 }
 
-std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info) {
+std::string CqmService::cacheKey(const Context &context) {
   const CqmRequest &request = context.request;
-  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   std::string key = request.name;
-  for (const std::int64_t part : {static_cast<std::int64_t>(format), context.range.first, context.range.end,
-                                  info.lastIndex, info.lastUpdateUnix}) {
+  for (const std::int64_t part :
+       {static_cast<std::int64_t>(*request.extension), context.range.first, context.range.end}) {
     key.push_back('/');
     key += std::to_string(part);
   }
-  if (auto cached = responseCache_.find(key))
-    return cached;
+  return key;
+}
 
+std::string CqmService::graphState(const cqm::GraphInfo &info) {
+  return std::to_string(info.lastIndex) + "/" + std::to_string(info.lastUpdateUnix);
+}
+
+std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info,
+                                                           const std::string &key,
+                                                           ResponseCache::Clock::time_point now) {
+  const CqmRequest &request = context.request;
+  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   auto samples = context.reader.read(request.name, context.range);
   if (!samples)
     return nullptr;
@@ -150,27 +161,45 @@ std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &contex
   }
   /* Writes are stamped in whole seconds: only a graph quiet for 2 s is sure to change key on its next write. */
   if (context.now - info.lastUpdateUnix >= 2)
-    responseCache_.insert(key, answer);
+    responseCache_.insert(key, graphState(info), answer, now);
   return answer;
 }
 
 http::ServerReply CqmService::answerGraph(const Context &context) {
   const CqmRequest &request = context.request;
-  auto info = context.reader.info(request.name);
-  if (!info)
-    return storeErrorReply(info.error());
-
-  if (isImage(*request.extension)) {
-    auto samples = context.reader.read(request.name, context.range);
-    if (!samples)
-      return storeErrorReply(samples.error());
-    return renderImage(
-        ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+  const auto checkedAt = ResponseCache::Clock::now();
+  std::shared_ptr<const CachedAnswer> answer;
+  std::string key;
+  if (!isImage(*request.extension)) {
+    key = cacheKey(context);
+    answer = responseCache_.findRecent(key, checkedAt);
+  }
+  if (!answer) {
+    auto info = context.reader.info(request.name);
+    if (!info)
+      return storeErrorReply(info.error());
+    if (isImage(*request.extension)) {
+      WorkGate::Permit permit;
+      if (auto busy = admit(context, permit))
+        return *busy;
+      auto samples = context.reader.read(request.name, context.range);
+      if (!samples)
+        return storeErrorReply(samples.error());
+      return renderImage(
+          ImageJob{request, &info.value(), samples.value(), context.range, settings_.systemName, context.now});
+    }
+    /* A cached answer costs a copy-free send: only making one takes a worker. */
+    answer = responseCache_.findState(key, graphState(info.value()), checkedAt);
+    if (!answer) {
+      WorkGate::Permit permit;
+      if (auto busy = admit(context, permit))
+        return *busy;
+      answer = formatData(context, info.value(), key, checkedAt);
+      if (!answer)
+        return textReply(503, "CQM store unavailable");
+    }
   }
 
-  const auto answer = formatData(context, info.value());
-  if (!answer)
-    return textReply(503, "CQM store unavailable");
   http::ServerReply reply;
   if (answer->lastModified) {
     reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
@@ -181,7 +210,7 @@ http::ServerReply CqmService::answerGraph(const Context &context) {
     }
   }
   reply.contentType = answer->contentType;
-  reply.body = answer->body;
+  reply.sharedBody = std::shared_ptr<const std::string>(answer, &answer->body);
   return reply;
 }
 
@@ -243,7 +272,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
     return renderImage(
         ImageJob{context.request, nullptr, kNoSamples, context.range, settings_.systemName, context.now});
   }
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   const GraphList &graphs = *list.value();
@@ -259,7 +288,7 @@ http::ServerReply CqmService::answerList(const Context &context) {
 }
 
 http::ServerReply CqmService::answerIndex(const Context &context) {
-  auto list = listCache_.get(context.reader, cqm::sampleIndex(context.now) - 1);
+  auto list = listCache_.get(cqm::sampleIndex(context.now) - 1);
   if (!list)
     return storeErrorReply(list.error());
   std::vector<std::string> names;

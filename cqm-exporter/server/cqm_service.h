@@ -2,7 +2,10 @@
 /*
  * The /cqm/ route: URL (request/) -> access decision (access/) -> a worker
  * permit (work_gate.h) -> the store's reader -> a format (formats/) or the
- * image hook (image_hook.h). What each kind of URL answers:
+ * image hook (image_hook.h). A data answer already in the response cache
+ * (response_cache.h) is sent without waiting for a worker: workers bound the
+ * work of producing answers, and sending a cached one is no such work.
+ * What each kind of URL answers:
  *   NAME.EXT      one graph: data in that format, png/svg from the image hook
  *   *.xml         every graph in one XML document, streamed graph by graph
  *   .EXT          list of graphs with total scores (csv tsv txt json xml); png/svg: blank graph
@@ -12,6 +15,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "access/access_policy.h"
@@ -42,6 +47,8 @@ public:
   http::ServerReply handle(const http::ServerRequest &request, RequestNote &note);
 
   const GraphListCache &listCache() const { return listCache_; }
+  /* Starts computing the graph list in the background (at start-up, so the first list request need not wait). */
+  void warmUp(std::int64_t now) { listCache_.refresh(cqm::sampleIndex(now) - 1); }
   const ResponseCache &responseCache() const { return responseCache_; }
 
 private:
@@ -50,7 +57,12 @@ private:
   http::ServerReply answerAllGraphs(const Context &context, WorkGate::Permit permit);
   http::ServerReply answerList(const Context &context);
   http::ServerReply answerIndex(const Context &context);
-  std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info);
+  /* Waits for a worker; the 503 answer when none is given. */
+  std::optional<http::ServerReply> admit(const Context &context, WorkGate::Permit &permit);
+  static std::string cacheKey(const Context &context);
+  static std::string graphState(const cqm::GraphInfo &info);
+  std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info,
+                                                 const std::string &key, ResponseCache::Clock::time_point now);
 
   const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;

@@ -202,6 +202,7 @@ std::string usageText() {
          "  --time-zone ZONE     time zone of dates, e.g. Europe/Paris (default: local time)\n"
          "  --workers N          requests producing data at once (default 1)\n"
          "  --queue N            requests waiting per class, trusted and untrusted (default 32)\n"
+         "  --cache-mb N         memory for finished data answers (default 32; 0: none)\n"
          "  --help               show this help\n"
          "  --version            show the version\n"
          "\n"
@@ -265,6 +266,7 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
     TimeZone,
     Workers,
     Queue,
+    CacheMb,
     Help,
     Version,
   };
@@ -282,6 +284,7 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
       {"time-zone", required_argument, nullptr, TimeZone},
       {"workers", required_argument, nullptr, Workers},
       {"queue", required_argument, nullptr, Queue},
+      {"cache-mb", required_argument, nullptr, CacheMb},
       {"help", no_argument, nullptr, Help},
       {"version", no_argument, nullptr, Version},
       {nullptr, 0, nullptr, 0},
@@ -379,6 +382,10 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
     case Queue:
       if (!parseUnsigned(flag.value, 0, kMaxQueue, config.queuePerClass))
         return configError("--queue must be a whole number from 0 to " + std::to_string(kMaxQueue));
+      break;
+    case CacheMb:
+      if (!parseUnsigned(flag.value, 0, 4096, config.cacheMegabytes))
+        return configError("--cache-mb must be a whole number from 0 to 4096");
       break;
     default:
       break;

@@ -2,15 +2,20 @@
 /*
  * Finished data answers (csv, tsv, txt, json, xml of one graph), kept so that
  * the same URL is not read and formatted again while the graph is unchanged:
- * FireBrick clients poll the same graphs over and over. An entry is keyed by
- * what decides its bytes - graph, format, sample range - and by the graph's
- * state: its newest sample and the time of its last write. The server only
+ * FireBrick clients poll the same graphs over and over.
+ *
+ * An entry is found by what decides its bytes - graph, format, sample range -
+ * and holds the graph's state it was made from (newest sample, time of the
+ * last write). It is used when that state is still the graph's, checked by
+ * reading the graph's header; at most once a second (maxUncheckedAge), so
+ * an answer is at most that much older than the store. The server only
  * stores an answer when the graph's last write is at least two seconds old
  * (writes are stamped in whole seconds), so a later write always changes the
- * key. Bounded by total bytes; the least recently used entries go first.
+ * state. Bounded by total bytes; the least recently used entries go first.
  */
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -30,30 +35,40 @@ struct CachedAnswer {
 
 class ResponseCache {
 public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kMaxUncheckedAge{1000};
+
   explicit ResponseCache(std::size_t maxBytes) : maxBytes_(maxBytes) {}
 
-  std::shared_ptr<const CachedAnswer> find(const std::string &key);
-  /* Ignored when one answer alone is larger than the bound. */
-  void insert(const std::string &key, std::shared_ptr<const CachedAnswer> answer);
+  /* The answer for key if its state was checked less than kMaxUncheckedAge ago. */
+  std::shared_ptr<const CachedAnswer> findRecent(const std::string &key, Clock::time_point now);
+  /* The answer for key if it was made from this state; counts as checked now. */
+  std::shared_ptr<const CachedAnswer> findState(const std::string &key, const std::string &state,
+                                                Clock::time_point now);
+  /* Replaces any answer for key. Ignored when one answer alone is larger than the bound. */
+  void insert(const std::string &key, const std::string &state, std::shared_ptr<const CachedAnswer> answer,
+              Clock::time_point now);
 
   std::size_t bytes() const;
-  std::uint64_t hits() const;
 
 private:
   struct Entry {
     std::shared_ptr<const CachedAnswer> answer;
+    std::string state;
+    Clock::time_point checked;
     std::list<std::string>::iterator position; /* in order_ */
   };
-  std::size_t sizeOf(const std::string &key, const CachedAnswer &answer) const {
-    return key.size() + answer.body.size() + answer.contentType.size() + 128;
+  static std::size_t sizeOf(const std::string &key, const Entry &entry) {
+    return key.size() + entry.state.size() + entry.answer->body.size() + entry.answer->contentType.size() + 128;
   }
+  void touch(Entry &entry) { order_.splice(order_.begin(), order_, entry.position); }
+  void eraseLocked(std::unordered_map<std::string, Entry>::iterator entry);
 
   const std::size_t maxBytes_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> order_; /* most recently used first */
   std::size_t bytes_ = 0;
-  std::uint64_t hits_ = 0;
 };
 
 } // namespace fbcqm::exporter

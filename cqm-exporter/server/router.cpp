@@ -38,7 +38,7 @@ http::ServerReply Router::dispatch(const http::ServerRequest &request, AccessLog
   RequestNote note;
   http::ServerReply reply = answer(request, note);
   if (log) {
-    std::int64_t bytes = static_cast<std::int64_t>(reply.body.size());
+    std::int64_t bytes = static_cast<std::int64_t>(reply.sharedBody ? reply.sharedBody->size() : reply.body.size());
     if (reply.stream)
       bytes = -1; /* not known before it is sent */
     else if (request.method == "HEAD")

@@ -32,9 +32,10 @@ class Exporter:
     def __init__(self, store, base_dir, *args, tz=TZ, listen="127.0.0.1:0"):
         self.store = store
         self.base_dir = base_dir
-        self.port_file = os.path.join(base_dir, "port-%d" % id(self))
-        self.access_log = os.path.join(base_dir, "access-%d.log" % id(self))
-        self.stderr_path = os.path.join(base_dir, "stderr-%d.log" % id(self))
+        run = tempfile.mkdtemp(prefix="exporter-", dir=base_dir)  # files of this run only
+        self.port_file = os.path.join(run, "port")
+        self.access_log = os.path.join(run, "access.log")
+        self.stderr_path = os.path.join(run, "stderr.log")
         self.args = [EXPORTER, "--store", store, "--listen", listen, "--port-file", self.port_file,
                      "--access-log", self.access_log, "--time-zone", tz, "--system-name", "test box"] + list(args)
         self.process = None

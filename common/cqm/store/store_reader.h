@@ -43,6 +43,15 @@ public:
   StoreStatus forEachGraph(const std::function<bool(const GraphInfo &)> &visit,
                            const std::function<void(const StoreError &)> &onCorrupt = {}) const;
 
+  /*
+   * forEachGraph and read() in one pass: every graph with its samples in
+   * range, each graph file opened once (the exporter's lists score every
+   * graph). Same order, skipping and early stop as forEachGraph.
+   */
+  StoreStatus forEachGraphWithSamples(SampleRange range,
+                                      const std::function<bool(const GraphInfo &, const std::vector<Sample> &)> &visit,
+                                      const std::function<void(const StoreError &)> &onCorrupt = {}) const;
+
   /* Convenience: every graph, sorted by name (memory grows with the number of graphs). */
   fbcqm::Result<std::vector<GraphInfo>, StoreError> listGraphs() const;
 

@@ -2,37 +2,20 @@
 /* Test support: a fresh store directory removed afterwards, and samples whose fields derive from their index. */
 #pragma once
 
-#include <stdlib.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
 #include "cqm/sample.h"
+#include "temp_dir.h"
 
 namespace fbcqm::cqm::testing {
 
-class TempDir {
+/* A scratch directory whose store() is a store path not yet created. */
+class TempDir : public fbcqm::test::TempDir {
 public:
-  TempDir() {
-    const char *base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/cqm-store-test-XXXXXX";
-    if (!mkdtemp(pattern.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-
-  const std::string &path() const { return path_; }
-  std::string store() const { return path_ + "/store"; }
-
-private:
-  std::string path_;
+  TempDir() : fbcqm::test::TempDir("cqm-store-test") {}
+  std::string store() const { return path() + "/store"; }
 };
 
 /*
