@@ -24,6 +24,7 @@
 #include "server/access_log.h"
 #include "server/cqm_service.h"
 #include "server/exporter_config.h"
+#include "server/ping_route.h"
 #include "server/router.h"
 #include "server/work_gate.h"
 
@@ -105,6 +106,9 @@ int run(ExporterConfig config) {
   router.add("/cqm/", [&cqm](const fbcqm::http::ServerRequest &request, RequestNote &note) {
     return cqm.handle(request, note);
   });
+  /* /ping writes the wanted-targets record beside the store; cqm_ping follows it (ping/ping_control.h). */
+  router.add("/ping", makePingRoute(policy, PingControlOptions{config.storeDir, config.pingMaxTargets},
+                                    [] { return static_cast<std::int64_t>(std::time(nullptr)); }));
 
   /* Signals are taken by sigwait below, never by a handler: block them before any thread starts. */
   sigset_t stopSignals;

@@ -12,6 +12,7 @@
 #include "formats/text_table.h"
 #include "formats/xml_data.h"
 #include "request/sample_range.h"
+#include "server/access_reply.h"
 #include "server/http_date.h"
 #include "server/image_hook.h"
 
@@ -85,14 +86,8 @@ http::ServerReply CqmService::handle(const http::ServerRequest &http, RequestNot
   const std::int64_t now = clock_();
   const access::AccessDecision decision = policy_.decide(request, http.peerAddress, http.header("Authorization"), now);
   note.user = decision.user;
-  if (!decision.allowed) {
-    http::ServerReply reply = textReply(decision.status, decision.text);
-    if (decision.challenge)
-      reply.headers.emplace_back("WWW-Authenticate", std::string(access::kBasicChallenge));
-    if (decision.retryAfterSeconds > 0)
-      reply.headers.emplace_back("Retry-After", std::to_string(decision.retryAfterSeconds));
-    return reply;
-  }
+  if (!decision.allowed)
+    return refusalReply(decision);
 
   auto range = samplesOfRequest(request, now);
   if (!range)

@@ -22,6 +22,8 @@ constexpr std::size_t kMaxSecretBytes = 1024;
 constexpr std::size_t kMaxConfigValueBytes = 4096;
 constexpr unsigned kMaxWorkers = 64;
 constexpr unsigned kMaxQueue = 10000;
+/* As cqm_ping's MaxTargets bound. */
+constexpr unsigned kMaxPingTargets = 1000000;
 constexpr unsigned kMaxConnections = 10000;
 
 fbcqm::Failure<ConfigError> configError(std::string message) { return fail(ConfigError{std::move(message)}); }
@@ -157,6 +159,11 @@ std::string applySetting(IniContext &context, const std::string &section, const 
       return number(0, 4096, c.cacheMegabytes);
     return "unknown setting " + name;
   }
+  if (section == "ping") {
+    if (key == "max-targets")
+      return number(1, kMaxPingTargets, c.pingMaxTargets);
+    return "unknown setting " + name;
+  }
   if (section == "scores") {
     ScoreRules &s = c.scores;
     if (key == "loss-percent")
@@ -203,6 +210,7 @@ std::string usageText() {
          "  --workers N          requests producing data at once (default 1)\n"
          "  --queue N            requests waiting per class, trusted and untrusted (default 32)\n"
          "  --cache-mb N         memory for finished data answers (default 32; 0: none)\n"
+         "  --ping-max-targets N pings /ping may start, as cqm_ping's MaxTargets (default 10000)\n"
          "  --help               show this help\n"
          "  --version            show the version\n"
          "\n"
@@ -267,6 +275,7 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
     Workers,
     Queue,
     CacheMb,
+    PingMaxTargets,
     Help,
     Version,
   };
@@ -285,6 +294,7 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
       {"workers", required_argument, nullptr, Workers},
       {"queue", required_argument, nullptr, Queue},
       {"cache-mb", required_argument, nullptr, CacheMb},
+      {"ping-max-targets", required_argument, nullptr, PingMaxTargets},
       {"help", no_argument, nullptr, Help},
       {"version", no_argument, nullptr, Version},
       {nullptr, 0, nullptr, 0},
@@ -386,6 +396,10 @@ fbcqm::Result<ParsedCommandLine, ConfigError> parseCommandLine(int argc, char **
     case CacheMb:
       if (!parseUnsigned(flag.value, 0, 4096, config.cacheMegabytes))
         return configError("--cache-mb must be a whole number from 0 to 4096");
+      break;
+    case PingMaxTargets:
+      if (!parseUnsigned(flag.value, 1, kMaxPingTargets, config.pingMaxTargets))
+        return configError("--ping-max-targets must be a whole number from 1 to " + std::to_string(kMaxPingTargets));
       break;
     default:
       break;

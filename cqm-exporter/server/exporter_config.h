@@ -41,6 +41,8 @@ struct ExporterConfig {
   unsigned connectionLimit = 512;
   unsigned connectionsPerAddress = 128;
   unsigned cacheMegabytes = 32; /* finished data answers kept in memory */
+  /* /ping: at most this many targets in the store's wanted-targets record (as cqm_ping's MaxTargets). */
+  unsigned pingMaxTargets = 10000;
 
   ScoreRules scores;
 };

@@ -91,6 +91,13 @@ TEST_CASE("command line: every bad option is refused with a message") {
   CHECK(errorOf({"--store", "/s", "--secret-file", "/nonexistent/secret"}).find("secret file") != std::string::npos);
   CHECK(errorOf({"--store", "/s", "--config", "/nonexistent.ini"}).find("config file") != std::string::npos);
   CHECK(errorOf({"--store", "/s", "--time-zone", "Europe/Paris"}) == "(accepted)");
+  CHECK(errorOf({"--store", "/s", "--ping-max-targets", "0"}).find("--ping-max-targets") != std::string::npos);
+  CHECK(errorOf({"--store", "/s", "--ping-max-targets", "1000001"}).find("--ping-max-targets") != std::string::npos);
+}
+
+TEST_CASE("/ping's target limit: default, flag") {
+  CHECK(parse({"--store", "/s"})->config.pingMaxTargets == 10000);
+  CHECK(parse({"--store", "/s", "--ping-max-targets", "3"})->config.pingMaxTargets == 3);
 }
 
 TEST_CASE("secret file: one line, private mode") {
@@ -111,7 +118,8 @@ TEST_CASE("secret file: one line, private mode") {
 TEST_CASE("config file: every section, flags override it, errors name the line") {
   TempFile ini("; comment\n[server]\nstore = /from/ini\nlisten = 127.0.0.1:0\nlisten = [::1]:0\n"
                "trusted = 192.168.0.0/16\nsystem-name = box one\ntime-zone = UTC\n"
-               "[load]\nworkers = 2\nqueue = 5\nmax-wait-ms = 300\nconnections = 100\nconnections-per-address = 10\ncache-mb = 7\n"
+               "[load]\nworkers = 2\nqueue = 5\nmax-wait-ms = 300\nconnections = 100\nconnections-per-address = "
+               "10\ncache-mb = 7\n"
                "[scores]\nloss-percent = 5\nlatency-ms = 80\nlatency-points = 7\noffline-seconds = 3\n"
                "offline-points = 50\n",
                0644);

@@ -149,8 +149,13 @@ bool configOption(const oconfig_item_t *child, PluginSettings &s) {
   }
   if (strcasecmp(key, "Interval") == 0)
     return fbcqm::collectd::configNumber(kPlugin, child, s.intervalSeconds);
-  if (strcasecmp(key, "Timeout") == 0)
-    return fbcqm::collectd::configNumber(kPlugin, child, s.timeoutSeconds);
+  if (strcasecmp(key, "Timeout") == 0) {
+    double timeout = 0;
+    if (!fbcqm::collectd::configNumber(kPlugin, child, timeout))
+      return false;
+    s.timeoutSeconds = timeout;
+    return true;
+  }
   if (strcasecmp(key, "TTL") == 0) {
     if (!configCount(child, 1, 255, number))
       return false;
@@ -376,7 +381,7 @@ int cqmPingInit() {
       plugin->urlClient = std::make_unique<fbcqm::http::Client>(options);
     }
     INFO("%s plugin: %zu configured targets, Interval %g s, Timeout %g s, MaxTargets %zu%s%s%s%s.", kPlugin,
-         g_settings.targets.size(), g_settings.intervalSeconds, g_settings.timeoutSeconds, g_settings.maxTargets,
+         g_settings.targets.size(), g_settings.intervalSeconds, timeoutOf(g_settings), g_settings.maxTargets,
          g_settings.storeDir.empty() ? "" : ", following ", g_settings.storeDir.c_str(),
          g_settings.pingUrl.empty() ? "" : ", list from ", g_settings.pingUrl.c_str());
     g_plugin = std::move(plugin);

@@ -3,6 +3,8 @@
 write_cqm, csv and unixsock (for FLUSH), and reading what it produced."""
 
 import os
+import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -63,3 +65,20 @@ def flushed_sample(daemon, store_dir, graph):
     finally:
         client.close()
     return dump(store_dir, graph) or {}
+
+
+def rerun_in_own_netns(script, setup=""):
+    """Re-runs script in a new network namespace (unshare -n): loopback up,
+    net.ipv4.ping_group_range open to every group (so datagram sockets are
+    used), then the shell commands in setup. Returns its exit code, or None
+    when already inside (or when namespaces are not available: run in place)."""
+    if os.environ.get("FBCQM_IN_NETNS") == "1":
+        return None
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return None
+    command = "ip link set lo up && sysctl -q -w net.ipv4.ping_group_range='0 2147483647'"
+    if setup:
+        command += " && " + setup
+    command += " && exec %s %s" % (sys.executable, os.path.abspath(script))
+    env = dict(os.environ, FBCQM_IN_NETNS="1")
+    return subprocess.run(["unshare", "-n", "sh", "-c", command], env=env).returncode

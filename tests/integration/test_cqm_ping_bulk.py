@@ -14,13 +14,12 @@ here (the loopback test uses raw sockets where the system range is closed).
 import http.server
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import unittest
 
-from cqm_ping_support import cqm_ping_daemon, echoes
+from cqm_ping_support import cqm_ping_daemon, echoes, rerun_in_own_netns
 
 
 class ListServer:
@@ -54,18 +53,6 @@ class ListServer:
         self.server.server_close()
 
 
-def in_own_netns():
-    """Re-run this script in a new network namespace (unshare -n) with loopback up."""
-    if os.environ.get("FBCQM_IN_NETNS") == "1":
-        return None
-    if os.geteuid() != 0 or shutil.which("unshare") is None:
-        return None  # run where we are (raw or datagram, whatever the system allows)
-    script = ("ip link set lo up && sysctl -q -w net.ipv4.ping_group_range='0 2147483647' && exec %s %s"
-              % (sys.executable, os.path.abspath(__file__)))
-    env = dict(os.environ, FBCQM_IN_NETNS="1")
-    return subprocess.run(["unshare", "-n", "sh", "-c", script], env=env).returncode
-
-
 class BulkListTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cqm-ping-bulk-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
@@ -77,7 +64,7 @@ class BulkListTest(unittest.TestCase):
 
     def test_list_changes_between_fetches(self):
         self.server.body = b"# targets\na,127.0.0.1\nb,::1\nnot a target line\n"
-        options = "\n".join(XX "%s"' % self.server.url,
+        options = "\n".join(["  Interval 0.1", "  Timeout 0.5", '  PingURL "%s"' % self.server.url,
                              "  PingUpdate 1"])
         daemon = cqm_ping_daemon("cqm-ping-bulk", os.path.join(self.tmp, "store"), options, write_cqm=False)
         try:
@@ -122,7 +109,7 @@ class BulkListTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    code = in_own_netns()
+    code = rerun_in_own_netns(__file__)
     if code is not None:
         sys.exit(code)
     unittest.main()

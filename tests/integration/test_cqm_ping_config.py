@@ -8,7 +8,10 @@ import shutil
 import tempfile
 import unittest
 
-from cqm_ping_support import cqm_ping_daemon, echoes, target_block
+from cqm_ping_support import Collectd, build_plugin, cqm_ping_daemon, echoes, target_block
+
+SNIPPET = os.path.join(os.environ.get("FBCQM_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")),
+                       "packaging", "collectd", "cqm_ping.conf")
 
 GOOD_TARGET = target_block("lo", "127.0.0.1")
 
@@ -79,6 +82,22 @@ class CqmPingConfigTest(unittest.TestCase):
             with daemon:
                 daemon.wait_for(lambda: len(echoes(daemon, "lo")) >= 3, 10, "echoes")
                 self.assertEqual(daemon.log_lines("refusing"), [])
+        finally:
+            daemon.cleanup()
+
+    def test_shipped_snippet(self):
+        """packaging/collectd/cqm_ping.conf as shipped (StoreDir moved here) starts and follows the record."""
+        store = os.path.join(self.tmp, "snippet-store")
+        with open(SNIPPET) as f:
+            text = f.read().replace('"/var/lib/collectd/cqm"', '"%s"' % store)
+        os.makedirs(store)
+        with open(os.path.join(store, "ping-targets"), "w") as f:
+            f.write("# freebox-cqm ping targets 1\nfrom-record,127.0.0.1\n")
+        daemon = Collectd("cqm-ping-snippet", plugins=[build_plugin("cqm_ping")], config=text)
+        try:
+            with daemon:
+                daemon.wait_for(lambda: len(echoes(daemon, "from-record")) >= 2, 10, "echoes of the record's target")
+                self.assertEqual(daemon.log_lines("[error]"), [])
         finally:
             daemon.cleanup()
 

@@ -5,7 +5,7 @@ reply is delayed 20 ms and one in ten is dropped). collectd runs in the near
 namespace with cqm_ping (20 echoes/s) and write_cqm; after 400 echoes a FLUSH
 shows the open sample, whose figures must match the impairment:
 
-- min >= 20 ms, min < 21 ms, avg within 20 .. 22 ms, max < 30 ms
+- min >= 20 ms, min < 21 ms, avg within 20 .. 22 ms, max < 35 ms
   (loopback-like veth adds tens of microseconds; the bound leaves room for a
   loaded 2-core machine);
 - loss within 10 % +- 5 points (binomial, n >= 400: three standard
@@ -85,7 +85,7 @@ class NetemTest(unittest.TestCase):
                     self.assertGreaterEqual(low, 20000000, sample)
                     self.assertLess(low, 21000000, sample)
                     self.assertTrue(20000000 <= avg <= 22000000, sample)
-                    self.assertLess(high, 30000000, sample)
+                    self.assertLess(high, 35000000, sample)
         finally:
             daemon.cleanup()
             shutil.rmtree(tmp, ignore_errors=True)

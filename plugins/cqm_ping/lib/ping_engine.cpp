@@ -25,7 +25,8 @@ constexpr std::size_t kRing = 8;
 static_assert(kRing >= kMaxTimeoutIntervals + 2, "the in-flight ring must cover Timeout");
 /* A reply whose kernel (wall-clock) RTT and monotonic RTT differ by more than this means the clock was stepped. */
 constexpr std::int64_t kClockStepNs = 5000000;
-/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come and go. */
+/* Golden-ratio sequence: slot k starts at frac(k * phi) of the interval, so phases stay evenly spread as targets come
+ * and go. */
 constexpr double kGoldenFraction = 0.6180339887498949;
 /* The token is slot << kGenerationBits | generation: a reply finds its target without a hash lookup. */
 constexpr unsigned kGenerationBits = 12;
@@ -46,8 +47,8 @@ struct InFlight {
 struct TargetState {
   bool active = false;
   std::uint16_t nextSequence = 0;
-  std::uint32_t token = 0;       /* changes on every (re)start: stale deadlines and replies are recognised by it */
-  IcmpSocket *socket = nullptr;  /* resolved once per (re)start, not per echo */
+  std::uint32_t token = 0;      /* changes on every (re)start: stale deadlines and replies are recognised by it */
+  IcmpSocket *socket = nullptr; /* resolved once per (re)start, not per echo */
   std::array<InFlight, kRing> ring{};
   EngineTarget spec;
   std::int64_t phaseNs = 0; /* send offset within each interval */
@@ -330,7 +331,6 @@ struct PingEngine::Impl {
       ++localStats.lateReplies; /* after its Timeout (already counted lost), or a duplicate */
       return;
     }
-    entry.waiting = false;
     std::int64_t rttNs = echo.receivedRealNs - entry.sentRealNs;
     const std::int64_t monoRttNs = readMonoNs - entry.sentMonoNs;
     /* The kernel stamps with the wall clock; if it was stepped in between, the monotonic estimate is the honest one. */
@@ -338,6 +338,11 @@ struct PingEngine::Impl {
       ++localStats.clockSteps;
       rttNs = monoRttNs;
     }
+    if (rttNs > timeoutNs) {
+      ++localStats.lateReplies; /* read before its deadline was checked, but it came after Timeout: lost */
+      return;
+    }
+    entry.waiting = false;
     if (!echo.kernelTimestamp)
       ++localStats.noKernelTimestamp;
     ++localStats.replies;
@@ -359,12 +364,26 @@ struct PingEngine::Impl {
     stats.droppedResults = dropped;
   }
 
+  /* Reads every reply waiting on every socket. */
+  void drainReplies() {
+    const std::int64_t readMonoNs = monotonicNs();
+    for (auto &entry : sockets)
+      entry.second->receiveAll([&](const ReceivedEcho &echo) { onReply(echo, readMonoNs); });
+  }
+
+  /*
+   * The loop wakes only when echoes are due or deadlines pass (coalesced
+   * within batchNs), never per reply: a reply's time is the kernel's receive
+   * stamp, so reading it a few milliseconds later changes nothing, and replies
+   * are always read before the deadlines they answer are checked. With 10,000
+   * targets that is a few hundred wake-ups a second instead of tens of
+   * thousands.
+   */
   void run() {
     turnStartNs = monotonicNs();
-    std::vector<pollfd> fds;
-    std::vector<IcmpSocket *> fdSockets;
+    pollfd wakeup{wakeFd, POLLIN, 0};
     while (!stopping.load()) {
-      std::int64_t now = monotonicNs();
+      const std::int64_t now = monotonicNs();
       std::optional<std::vector<EngineTarget>> wanted;
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -372,36 +391,23 @@ struct PingEngine::Impl {
       }
       if (wanted)
         applyTargets(std::move(*wanted), now);
-      sendDue(now);
+      drainReplies();
       expire(now);
+      sendDue(now);
       publish();
 
-      if (fds.size() != sockets.size() + 1) {
-        fds.assign(1, pollfd{wakeFd, POLLIN, 0});
-        fdSockets.assign(1, nullptr);
-        for (auto &entry : sockets) {
-          fds.push_back(pollfd{entry.second->fd(), POLLIN, 0});
-          fdSockets.push_back(entry.second.get());
-        }
-      }
       std::int64_t wakeAt = std::min(now + 1000000000, nextDueNs());
       if (!deadlines.empty())
         wakeAt = std::min(wakeAt, deadlines.front().at);
-      const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now);
+      /* Everything due within batchNs of the first is handled in the same wake-up. */
+      const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now) + options.batchNs / 2;
       const timespec timeout{static_cast<time_t>(waitNs / 1000000000), static_cast<long>(waitNs % 1000000000)};
-      const int ready = ppoll(fds.data(), fds.size(), &timeout, nullptr);
-      if (ready <= 0)
-        continue;
-      if (fds[0].revents & POLLIN) {
+      wakeup.revents = 0;
+      if (ppoll(&wakeup, 1, &timeout, nullptr) > 0 && (wakeup.revents & POLLIN)) {
         std::uint64_t count = 0;
         if (read(wakeFd, &count, sizeof count) < 0 && errno != EAGAIN) {
           /* nothing to do: the loop re-reads pendingTargets anyway */
         }
-      }
-      const std::int64_t readMonoNs = monotonicNs();
-      for (std::size_t i = 1; i < fds.size(); ++i) {
-        if (fds[i].revents & (POLLIN | POLLERR))
-          fdSockets[i]->receiveAll([&](const ReceivedEcho &echo) { onReply(echo, readMonoNs); });
       }
     }
   }

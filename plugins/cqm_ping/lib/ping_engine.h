@@ -47,9 +47,9 @@ struct EngineOptions {
   std::string device;
   std::optional<SocketAddress> source4, source6;
   /* Echoes due within this much of each other are sent in one wake-up (fewer wake-ups at 10,000 targets). */
-  std::int64_t batchNs = 1000000;
-  /* Results waiting for the caller beyond this are dropped (counted). */
-  std::size_t maxQueuedResults = 4000000;
+  std::int64_t batchNs = 2000000;
+  /* Results waiting for the caller beyond this are dropped (counted): 100 s of 10,000 targets, about 50 MB. */
+  std::size_t maxQueuedResults = 1000000;
 };
 
 struct EchoResult {

@@ -3,6 +3,7 @@
 
 #include <net/if.h>
 
+#include <algorithm>
 #include <set>
 
 namespace fbcqm::cqm_ping {
@@ -17,10 +18,12 @@ std::vector<std::string> checkSettings(const PluginSettings &s) {
   std::vector<std::string> problems;
   if (!(s.intervalSeconds >= 0.01 && s.intervalSeconds <= 3600))
     problems.push_back("Interval must be 0.01 .. 3600 seconds");
-  if (!(s.timeoutSeconds > 0 && s.timeoutSeconds <= kMaxTimeout))
+  const double timeout = timeoutOf(s);
+  if (!(timeout > 0 && timeout <= kMaxTimeout))
     problems.push_back("Timeout must be above 0 and at most 4 seconds (a later answer would miss its CQM sample)");
-  else if (s.timeoutSeconds > kMaxTimeoutIntervals * s.intervalSeconds)
-    problems.push_back("Timeout must be at most " + std::to_string(static_cast<int>(kMaxTimeoutIntervals)) + " Intervals");
+  else if (timeout > kMaxTimeoutIntervals * s.intervalSeconds)
+    problems.push_back("Timeout must be at most " + std::to_string(static_cast<int>(kMaxTimeoutIntervals)) +
+                       " Intervals");
   if (s.ttl < 0 || s.ttl > 255)
     problems.push_back("TTL must be 1 .. 255");
   std::set<int> families;
@@ -54,10 +57,16 @@ std::vector<std::string> checkSettings(const PluginSettings &s) {
   return problems;
 }
 
+double timeoutOf(const PluginSettings &s) {
+  if (s.timeoutSeconds)
+    return *s.timeoutSeconds;
+  return std::min(kDefaultTimeout, kMaxTimeoutIntervals * s.intervalSeconds);
+}
+
 EngineOptions engineOptions(const PluginSettings &s) {
   EngineOptions options;
   options.intervalSeconds = s.intervalSeconds;
-  options.timeoutSeconds = s.timeoutSeconds;
+  options.timeoutSeconds = timeoutOf(s);
   options.ttl = s.ttl;
   options.device = s.device;
   for (const std::string &text : s.sourceAddresses) {

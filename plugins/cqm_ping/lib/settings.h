@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,11 @@ constexpr std::size_t kMaxMaxTargets = 1000000;
  * end must be decided well before that.
  */
 constexpr double kMaxTimeout = 4.0;
+constexpr double kDefaultTimeout = 2.0;
 
 struct PluginSettings {
   double intervalSeconds = 1.0;
-  double timeoutSeconds = 2.0;
+  std::optional<double> timeoutSeconds; /* unset: timeoutOf() */
   int ttl = 0;
   std::vector<std::string> sourceAddresses; /* at most one per family */
   std::string device;
@@ -40,6 +42,9 @@ struct PluginSettings {
 
 /* Every problem, one message each; empty when the settings can be used. */
 std::vector<std::string> checkSettings(const PluginSettings &settings);
+
+/* Timeout: as configured, else 2 s, or 6 Intervals when that is shorter. */
+double timeoutOf(const PluginSettings &settings);
 
 /* EngineOptions from checked settings. */
 EngineOptions engineOptions(const PluginSettings &settings);
