@@ -136,22 +136,28 @@ def unit_service_settings(path):
     return settings
 
 
-def service_command(root, unit, extra_args=(), supplementary=True):
-    """The unit's ExecStart as its User, Group and SupplementaryGroups (looked up in the scratch
-    root's accounts), without capabilities and with no_new_privs, as systemd would start it; the
-    program and its /etc paths are the scratch root's."""
+def service_user(root, unit, supplementary=True):
+    """(setpriv prefix, uid, gid): the unit's User, Group and SupplementaryGroups (looked up in
+    the scratch root's accounts), without capabilities and with no_new_privs, as systemd would
+    start its command."""
     settings = unit_service_settings(unit)
     users, groups = accounts(root)
     uid = users[settings["User"][0]][0]
     gid = groups[settings["Group"][0]]
     extra_groups = [groups[name] for value in settings.get("SupplementaryGroups", []) for name in value.split()]
-    command = ["setpriv", "--reuid", str(uid), "--regid", str(gid)]
+    prefix = ["setpriv", "--reuid", str(uid), "--regid", str(gid)]
     if supplementary and extra_groups:
-        command += ["--groups", ",".join(str(g) for g in extra_groups)]
+        prefix += ["--groups", ",".join(str(g) for g in extra_groups)]
     else:
-        command += ["--clear-groups"]
-    command += ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
-    (exec_start,) = settings["ExecStart"]
+        prefix += ["--clear-groups"]
+    return prefix + ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"], uid, gid
+
+
+def service_command(root, unit, extra_args=(), supplementary=True):
+    """The unit's ExecStart as its user (service_user); the program and its /etc paths are the
+    scratch root's."""
+    command, uid, gid = service_user(root, unit, supplementary)
+    (exec_start,) = unit_service_settings(unit)["ExecStart"]
     for word in exec_start.split():
         command.append(root(word) if word.startswith(("/usr/", "/etc/")) else word)
     return command + list(extra_args), uid, gid

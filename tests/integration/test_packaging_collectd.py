@@ -11,11 +11,14 @@ every package was unpacked (dpkg -x):
   the packaged cqm-store, the same uid without the group cannot;
 - cqm-exporter, started from the packaged unit's ExecStart line as its
   User, Group and SupplementaryGroups (no capabilities, no_new_privs) with the
-  packaged configuration, serves that store under /cqm/; without the store's
-  group it refuses to start."""
+  packaged configuration, serves that store under /cqm/ and records a /ping
+  target in it (a login from an htpasswd file the packaged tmpfiles.d rule
+  made readable to it), but cannot remove, replace or change what collectd
+  wrote; without the store's group it refuses to start."""
 
 import os
 import re
+import base64
 import json
 import secrets
 import shutil
@@ -31,7 +34,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "harness"))
 import freebox_sim  # noqa: E402
 from collectd_harness import Collectd, wait_until  # noqa: E402
-from packaging_support import ScratchRootTest, apply_users_and_directories, service_command  # noqa: E402
+from packaging_support import ScratchRootTest, apply_users_and_directories, service_command, service_user  # noqa: E402
 
 APP_ID = "fr.freebox-cqm.collectd"
 CONF_D = "etc/collectd/collectd.conf.d"
@@ -39,6 +42,8 @@ CONF_D = "etc/collectd/collectd.conf.d"
 DEBIAN_INCLUDE = '<Include "%s">\n  Filter "*.conf"\n</Include>\n'
 # A uid and gid no account uses, for the unprivileged reader (setpriv needs no account).
 READER_UID = 64917
+PING_GRAPH = "isp-gateway"  # the first <Target> of the packaged cqm_ping.conf
+LOGIN = ("admin", secrets.token_hex(8))
 
 
 def set_option(text, key, value):
@@ -111,7 +116,11 @@ class PackagedCollectdTest(ScratchRootTest):
         with open(os.path.join(conf_d, "write_cqm.conf"), "w") as f:
             f.write(text)
         with open(os.path.join(conf_d, "cqm_ping.conf")) as f:
-            text = set_option(f.read(), "Host", "127.0.0.1")
+            text = set_option(f.read(), "StoreDir", self.store)
+        # The snippet's first example target, turned on and pointed at this machine.
+        text, targets = re.subn(r'(?m)^  # (<Target "%s">)\n  #   Host "[^"]*"\n  # (</Target>)' % PING_GRAPH,
+                                r'  \1\n    Host "127.0.0.1"\n  \2', text)
+        self.assertEqual(targets, 1, "the packaged cqm_ping.conf changed shape")
         with open(os.path.join(conf_d, "cqm_ping.conf"), "w") as f:
             f.write(text)
 
@@ -123,19 +132,19 @@ class PackagedCollectdTest(ScratchRootTest):
             daemon.wait_for(lambda: len(daemon.csv_rows("freebox-home", "if_octets-wan")) >= 2, 20,
                             "two WAN counter values of the packaged plugin")
             daemon.wait_for_log("write_cqm plugin: CQM store")
-            daemon.wait_for(lambda: daemon.csv_rows("cqm_ping", "ping-gateway"), 20, "an echo of the packaged cqm_ping")
+            daemon.wait_for(lambda: daemon.csv_rows("cqm_ping", "ping-" + PING_GRAPH), 20, "an echo of the packaged cqm_ping")
         # collectd's shutdown flushed the open sample into the store.
         errors = [line for line in daemon.log().splitlines() if ("[error]" in line or "[warning]" in line)
                   and "value lists were left after shutting down the write threads" not in line]
         self.assertEqual(errors, [], daemon.diagnostics())
-        for graph in ("home", "gateway"):
+        for graph in ("home", PING_GRAPH):
             self.assertTrue(os.path.exists(os.path.join(self.store, "graphs", graph + ".cqm")), daemon.diagnostics())
 
         # The store's group reads it; anyone else cannot even list it.
         reader = self.run_cqm_store([self.store_gid], "ls")
         self.assertEqual(reader.returncode, 0, reader.stderr)
         self.assertRegex(reader.stdout, r"(?m)^home\s+throughput\s")
-        self.assertRegex(reader.stdout, r"(?m)^gateway\s+loss-latency\s")
+        self.assertRegex(reader.stdout, r"(?m)^%s\s+loss-latency\s" % PING_GRAPH)
         stranger = self.run_cqm_store([], "ls")
         self.assertEqual(stranger.returncode, 5, stranger.stdout + stranger.stderr)
         self.assertIn("ermission denied", stranger.stderr)
@@ -149,7 +158,14 @@ class PackagedCollectdTest(ScratchRootTest):
             text = f.read()
         text, stores = re.subn(r"(?m)^store = .*$", "store = " + self.store, text)
         text, trusted = re.subn(r"(?m)^;(trusted = 127\.0\.0\.1/32)$", r"\1", text)
-        self.assertEqual((stores, trusted), (1, 1), "the packaged cqm-exporter.ini changed shape")
+        # Logins for /ping, in the packaged place, made with the wrong mode on purpose: the
+        # packaged tmpfiles.d rule gives it 0640 root:_cqm-exporter, which the service can read.
+        htpasswd = self.root("etc/cqm-exporter/htpasswd")
+        subprocess.run(["htpasswd", "-B", "-b", "-c", htpasswd] + list(LOGIN), check=True, capture_output=True)
+        os.chmod(htpasswd, 0o600)
+        apply_users_and_directories(self.root, ["cqm-exporter"])
+        text, logins = re.subn(r"(?m)^;htpasswd = /etc/cqm-exporter/htpasswd$", "htpasswd = " + htpasswd, text)
+        self.assertEqual((stores, trusted, logins), (1, 1, 1), "the packaged cqm-exporter.ini changed shape")
         with open(ini, "w") as f:
             f.write(text)
         unit = self.root("lib/systemd/system/cqm-exporter.service")
@@ -174,10 +190,34 @@ class PackagedCollectdTest(ScratchRootTest):
             with urllib.request.urlopen(base + "/cqm/%s.csv" % graph, timeout=20) as reply:
                 self.assertEqual(reply.status, 200)
                 self.assertTrue(reply.read().decode().startswith("Time,Period,"))
+            # /ping records a target in the store: the one write the store's modes allow.
+            login = base64.b64encode(("%s:%s" % LOGIN).encode()).decode()
+            request = urllib.request.Request(base + "/ping", data=b"graph=lo&ip=127.0.0.1", method="POST",
+                                             headers={"Authorization": "Basic " + login,
+                                                      "Content-Type": "application/x-www-form-urlencoded"})
+            with urllib.request.urlopen(request, timeout=20) as reply:
+                self.assertEqual(reply.status, 200)
+            record = os.stat(os.path.join(self.store, "ping-targets"))
+            self.assertEqual(record.st_uid, uid)
+            with open(os.path.join(self.store, "ping-targets")) as f:
+                self.assertIn("lo,127.0.0.1", f.read().splitlines())
         finally:
             exporter.send_signal(signal.SIGTERM)
             code = exporter.wait(15)
         self.assertEqual(code, 0, read_text(output.name))
+
+        # The service user can neither remove nor replace what collectd wrote (sticky bit, root's 0755
+        # graphs/), nor change a graph.
+        as_service, _, _ = service_user(self.root, unit)
+        for entry in ("writer.lock", "store.meta", "graphs"):
+            moved = subprocess.run(as_service + ["mv", os.path.join(self.store, entry),
+                                                 os.path.join(self.store, entry + ".moved")], capture_output=True)
+            self.assertNotEqual(moved.returncode, 0, entry)
+            self.assertTrue(os.path.exists(os.path.join(self.store, entry)), entry)
+        graph_file = os.path.join(self.store, "graphs", graph + ".cqm")
+        for attempt in (["rm", "-f", graph_file], ["sh", "-c", "echo x >> " + graph_file]):
+            self.assertNotEqual(subprocess.run(as_service + attempt, capture_output=True).returncode, 0, attempt)
+        self.assertTrue(os.path.exists(graph_file))
 
         # Without the store's group, the service user cannot open the store: it refuses to start.
         command, _, _ = service_command(self.root, unit, ["--listen", "127.0.0.1:0"], supplementary=False)

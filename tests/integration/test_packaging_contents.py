@@ -169,9 +169,9 @@ class ContentsTest(ScratchRootTest):
             groups = {line.split(":")[0]: int(line.split(":")[2]) for line in f if line.strip()}
         self.assertIn("_cqm", groups)
         store = os.stat(self.root("var/lib/collectd/cqm"))
-        # collectd (root) writes, the _cqm group reads and finds its way in, others see nothing;
-        # setgid: what the store creates inside belongs to _cqm too.
-        self.assertEqual(stat.filemode(store.st_mode), "drwxr-s---")
+        # collectd (root) writes; the _cqm group reads and may add files (sticky: never remove
+        # or replace others'); others see nothing; setgid: what the store creates belongs to _cqm.
+        self.assertEqual(stat.filemode(store.st_mode), "drwxrws--T")
         self.assertEqual((store.st_uid, store.st_gid), (0, groups["_cqm"]))
 
 

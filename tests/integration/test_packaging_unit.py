@@ -46,7 +46,7 @@ class UnitTest(ScratchRootTest):
         for key, value in (("User", "_cqm-exporter"), ("Group", "_cqm-exporter"), ("SupplementaryGroups", "_cqm"),
                            ("ProtectSystem", "strict"), ("ProtectHome", "yes"), ("PrivateTmp", "yes"),
                            ("NoNewPrivileges", "yes"), ("CapabilityBoundingSet", ""),
-                           ("SystemCallFilter", "@system-service"), ("BindReadOnlyPaths", "-/var/lib/collectd/cqm"),
+                           ("SystemCallFilter", "@system-service"), ("BindPaths", "-/var/lib/collectd/cqm"),
                            ("TemporaryFileSystem", "/var:ro")):
             self.assertIn(value, settings.get(key, []), key)
         self.assertEqual(settings["ExecStart"], ["/usr/bin/cqm-exporter --config /etc/cqm-exporter/cqm-exporter.ini"])
