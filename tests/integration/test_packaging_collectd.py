@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import unittest
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,7 +33,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "harness"))
 import freebox_sim  # noqa: E402
 from collectd_harness import Collectd, wait_until  # noqa: E402
-from packaging_support import ScratchRootTest, apply_users_and_directories, service_command, service_user  # noqa: E402
+from packaging_support import ScratchRootTest, apply_users_and_directories, main, service_command, service_user  # noqa: E402
 
 APP_ID = "fr.freebox-cqm.collectd"
 CONF_D = "etc/collectd/collectd.conf.d"
@@ -235,4 +234,4 @@ def daemon_binary():
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()

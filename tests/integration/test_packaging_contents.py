@@ -11,10 +11,9 @@ import re
 import stat
 import subprocess
 import sys
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_support import (PACKAGES, SOURCE_ROOT, VERSION, ScratchRootTest, deb_control_file,  # noqa: E402
+from packaging_support import (PACKAGES, main, SOURCE_ROOT, VERSION, ScratchRootTest, deb_control_file,  # noqa: E402
                                deb_entries, deb_field)
 
 EXECUTABLE = "-rwxr-xr-x"
@@ -176,4 +175,4 @@ class ContentsTest(ScratchRootTest):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()

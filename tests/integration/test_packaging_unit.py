@@ -14,10 +14,9 @@ import stat
 import subprocess
 import sys
 import tempfile
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_support import ScratchRootTest, accounts, apply_users_and_directories, unit_service_settings  # noqa: E402
+from packaging_support import ScratchRootTest, accounts, apply_users_and_directories, main, unit_service_settings  # noqa: E402
 
 UNIT = "lib/systemd/system/cqm-exporter.service"
 MAX_EXPOSURE = 2.0
@@ -90,4 +89,4 @@ if __name__ == "__main__":
     if shutil.which("systemd-analyze") is None:
         print("systemd-analyze not installed: skipped")
         sys.exit(77)
-    unittest.main()
+    main()
