@@ -5,6 +5,8 @@
 #
 #   bash tests/check.sh            everything
 #   FBCQM_CHECK_SANITIZE=0 ...     skip the sanitizer build (quicker local runs)
+#   FBCQM_CHECK_PACKAGES=0 ...     skip the Debian packages (built and checked
+#                                  once, after the suites: the 'packaging' suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,13 +36,26 @@ if [ "${FBCQM_CHECK_SANITIZE:-1}" != "0" ]; then
   run_suite build-sanitize -Db_sanitize=address,undefined -Dbuildtype=debug || status=1
 fi
 
-# One closing line over both builds, from meson's own test logs.
-python3 - "${dirs[@]}" <<'PY'
+# The Debian packages: one more (optimised, -Dtests=false) build, then the
+# checks of what it made; only from the normal build directory.
+logs=()
+for dir in "${dirs[@]}"; do
+  logs+=("$dir/meson-logs/testlog.json")
+done
+if [ "${FBCQM_CHECK_PACKAGES:-1}" != "0" ]; then
+  logs+=(build/meson-logs/packaging-packages.json)
+  rm -f build/meson-logs/packaging-packages.json
+  meson test -C build --setup packages --suite packaging --print-errorlogs --num-processes "$jobs" \
+    --logbase packaging || status=1
+fi
+
+# One closing line over every run, from meson's own test logs.
+python3 - "${logs[@]}" <<'PY'
 import json, sys
 passed = failed = skipped = 0
-for d in sys.argv[1:]:
+for path in sys.argv[1:]:
     try:
-        with open(d + "/meson-logs/testlog.json") as log:
+        with open(path) as log:
             for line in log:
                 result = json.loads(line)["result"]
                 if result in ("OK", "EXPECTEDFAIL"):

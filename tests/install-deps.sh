@@ -36,6 +36,7 @@ packages=(
   chromium         # headless browser of the end-to-end test: loads the index and a graph
   # Debian packaging
   debhelper dpkg-dev devscripts lintian fakeroot scdoc systemd
+  man-db  # man --warnings renders each packaged man page in the packaging-contents test
 )
 
 missing=()
