@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "formats/index_page.h"
 
+#include "text/xml_text.h"
+
 namespace fbcqm::exporter {
 
 namespace {
@@ -22,37 +24,10 @@ spacing <code>L R T B</code>, colours <code>I i g G W</code>, SVG <code>s=URL t<
 
 } // namespace
 
-std::string htmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string indexPage(std::string_view systemName, std::string_view linkExtension,
                       const std::vector<std::string> &graphNames) {
-  const std::string title = htmlEscape(systemName) + " CQM graphs";
-  const std::string extension = htmlEscape(linkExtension);
+  const std::string title = text::xmlEscaped(systemName) + " CQM graphs";
+  const std::string extension = text::xmlEscaped(linkExtension);
   std::string out;
   out.reserve(2048 + graphNames.size() * (2 * 20 + 40));
   out += "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>";

@@ -17,7 +17,4 @@ namespace fbcqm::exporter {
 std::string indexPage(std::string_view systemName, std::string_view linkExtension,
                       const std::vector<std::string> &graphNames);
 
-/* Escapes &, <, >, " and ' for HTML text and attribute values. */
-std::string htmlEscape(std::string_view text);
-
 } // namespace fbcqm::exporter

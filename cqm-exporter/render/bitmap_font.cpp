@@ -38,23 +38,4 @@ int BitmapFont::width(std::string_view utf8) const {
   return total;
 }
 
-char32_t nextCodePoint(std::string_view text, std::size_t &pos) {
-  const auto lead = static_cast<unsigned char>(text[pos++]);
-  if (lead < 0x80)
-    return lead;
-  const int extra = lead >= 0xC2 && lead <= 0xDF   ? 1
-                    : lead >= 0xE0 && lead <= 0xEF ? 2
-                    : lead >= 0xF0 && lead <= 0xF4 ? 3
-                                                   : 0;
-  if (extra == 0)
-    return '?';
-  char32_t code = lead & (0x3F >> extra);
-  for (int i = 0; i < extra; ++i) {
-    if (pos >= text.size() || (static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80)
-      return '?';
-    code = (code << 6) | (static_cast<unsigned char>(text[pos++]) & 0x3F);
-  }
-  return code;
-}
-
 } // namespace fbcqm::render

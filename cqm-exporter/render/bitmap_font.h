@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "text/xml_text.h"
+
 #include <cstdint>
 #include <string_view>
 
@@ -38,7 +40,7 @@ private:
   Glyph glyphs_[224];
 };
 
-/* Decodes the next code point of UTF-8 text at pos, advancing pos; '?' for a bad sequence. */
-char32_t nextCodePoint(std::string_view text, std::size_t &pos);
+/* Decodes the next code point of UTF-8 text at pos, advancing pos; '?' for a bad sequence (common/text). */
+using text::nextCodePoint;
 
 } // namespace fbcqm::render

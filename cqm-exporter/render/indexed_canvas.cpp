@@ -65,6 +65,14 @@ int IndexedCanvas::text(const BitmapFont &font, int x, int baseline, std::string
   else if (align == Align::Right)
     x -= textWidth;
   const std::uint8_t solid = indexOf(colour);
+  /*
+   * Edge pixels blend the text colour over the same few backgrounds again and
+   * again: each (level, background) pair is looked up in the palette once per
+   * label. Exact: an index always means the same colour, and the palette
+   * answers the same colour with the same index.
+   */
+  std::int16_t blended[2][256];
+  std::fill(&blended[0][0], &blended[0][0] + 2 * 256, std::int16_t{-1});
   for (std::size_t pos = 0; pos < utf8.size();) {
     const Glyph &g = font.glyph(nextCodePoint(utf8, pos));
     for (int gy = 0; gy < g.height; ++gy) {
@@ -81,9 +89,13 @@ int IndexedCanvas::text(const BitmapFont &font, int x, int baseline, std::string
           target = solid;
           continue;
         }
-        const Rgba below = palette_.colours()[target];
-        target = indexOf(Rgba{mix(below.r, colour.r, level), mix(below.g, colour.g, level),
-                              mix(below.b, colour.b, level), mix(below.a, colour.a, level)});
+        std::int16_t &known = blended[level - 1][target];
+        if (known < 0) {
+          const Rgba below = palette_.colours()[target];
+          known = indexOf(Rgba{mix(below.r, colour.r, level), mix(below.g, colour.g, level),
+                               mix(below.b, colour.b, level), mix(below.a, colour.a, level)});
+        }
+        target = static_cast<std::uint8_t>(known);
       }
     }
     x += g.advance;

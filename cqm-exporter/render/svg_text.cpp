@@ -8,61 +8,6 @@
 
 namespace fbcqm::render {
 
-namespace {
-
-bool xmlAllows(char32_t c) {
-  if (c < 0x20)
-    return c == '\t' || c == '\n' || c == '\r';
-  if (c >= 0xD800 && c <= 0xDFFF)
-    return false;
-  return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
-}
-
-void appendUtf8(std::string &out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-} // namespace
-
-void appendXmlEscaped(std::string &out, std::string_view text) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const char32_t c = nextCodePoint(text, pos);
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      appendUtf8(out, xmlAllows(c) ? c : U'?');
-    }
-  }
-}
-
 void appendNumber(std::string &out, std::int64_t value) {
   char buffer[24];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);

@@ -7,15 +7,12 @@
 #include <string_view>
 
 #include "request/graph_options.h"
+#include "text/xml_text.h"
 
 namespace fbcqm::render {
 
-/*
- * Appends text as XML character data or attribute value: & < > " ' escaped,
- * and anything XML 1.0 cannot carry (bad UTF-8, control characters,
- * surrogates, U+FFFE/U+FFFF) replaced by '?'.
- */
-void appendXmlEscaped(std::string &out, std::string_view text);
+/* XML-safe text, shared with the HTML index (common/text/xml_text.h). */
+using text::appendXmlEscaped;
 
 void appendNumber(std::string &out, std::int64_t value);
 /* At most two decimals, no trailing zeros: 33.33, 0.5, 12 */

@@ -119,6 +119,15 @@ std::string CqmService::cacheKey(const Context &context) {
     key.push_back('/');
     key += std::to_string(part);
   }
+  /*
+   * An image's bytes also depend on its display options: the URL as sent
+   * decides them all (it is bounded, see cqm_request.h). Two spellings of the
+   * same options make two entries, never a wrong answer.
+   */
+  if (isImage(*request.extension)) {
+    key.push_back(' ');
+    key += context.http.rawTarget;
+  }
   return key;
 }
 
@@ -126,29 +135,54 @@ std::string CqmService::graphState(const cqm::GraphInfo &info) {
   return std::to_string(info.lastIndex) + "/" + std::to_string(info.lastUpdateUnix);
 }
 
-std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &context, const cqm::GraphInfo &info,
-                                                           const std::string &key,
-                                                           ResponseCache::Clock::time_point now) {
+bool CqmService::notModified(const Context &context, std::optional<std::int64_t> lastModified) {
+  if (!lastModified)
+    return false;
+  const auto since = parseHttpDate(context.http.header("If-Modified-Since"));
+  return since && *lastModified <= *since;
+}
+
+std::shared_ptr<const CachedAnswer> CqmService::makeAnswer(const Context &context, const cqm::GraphInfo &info,
+                                                           const std::string &key, ResponseCache::Clock::time_point now,
+                                                           http::ServerReply &failure) {
   const CqmRequest &request = context.request;
-  const DataFormat format = *dataFormatOf(extensionName(*request.extension));
   auto samples = context.reader.read(request.name, context.range);
-  if (!samples)
+  if (!samples) {
+    failure = storeErrorReply(samples.error());
     return nullptr;
+  }
   const std::vector<cqm::Sample> &data = samples.value();
   auto answer = std::make_shared<CachedAnswer>();
-  answer->contentType = contentTypeOf(format);
-  if (!data.empty())
-    answer->lastModified = cqm::sampleEnd(data.back().index);
-  switch (format) {
-  case DataFormat::Json:
-    answer->body = jsonOfGraph(request.name, info.kind, data, settings_.scores);
-    break;
-  case DataFormat::Xml:
-    answer->body = xmlOfGraph(request.name, info.kind, data, settings_.scores);
-    break;
-  default:
-    answer->body = textTableOfGraph(format, info.kind, data, settings_.scores);
-    break;
+  if (isImage(*request.extension)) {
+    const ImageJob job{request, &info, data, context.range, settings_.systemName, context.now};
+    answer->lastModified = imageLastModified(job);
+    /* Not modified: say so without drawing (the body is never sent with a 304). */
+    if (notModified(context, answer->lastModified))
+      return answer;
+    http::ServerReply image = renderImage(job);
+    if (image.status != 200) {
+      failure = std::move(image);
+      return nullptr;
+    }
+    answer->contentType = std::move(image.contentType);
+    answer->body = std::move(image.body);
+  } else {
+    const DataFormat format = *dataFormatOf(extensionName(*request.extension));
+    answer->contentType = contentTypeOf(format);
+    /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
+    if (!data.empty())
+      answer->lastModified = cqm::sampleEnd(data.back().index);
+    switch (format) {
+    case DataFormat::Json:
+      answer->body = jsonOfGraph(request.name, info.kind, data, settings_.scores);
+      break;
+    case DataFormat::Xml:
+      answer->body = xmlOfGraph(request.name, info.kind, data, settings_.scores);
+      break;
+    default:
+      answer->body = textTableOfGraph(format, info.kind, data, settings_.scores);
+      break;
+    }
   }
   /* Writes are stamped in whole seconds: only a graph quiet for 2 s is sure to change key on its next write. */
   if (context.now - info.lastUpdateUnix >= 2)
@@ -156,72 +190,38 @@ std::shared_ptr<const CachedAnswer> CqmService::formatData(const Context &contex
   return answer;
 }
 
-namespace {
-
-/* 304 instead of the answer when the client's copy is as new (If-Modified-Since at or after Last-Modified). */
-http::ServerReply conditional(http::ServerReply reply, const http::ServerRequest &request) {
-  if (reply.status != 200)
-    return reply;
-  for (const auto &[name, value] : reply.headers) {
-    if (name != "Last-Modified")
-      continue;
-    const auto modified = parseHttpDate(value);
-    const auto since = parseHttpDate(request.header("If-Modified-Since"));
-    if (modified && since && *modified <= *since) {
-      http::ServerReply notModified;
-      notModified.status = 304;
-      notModified.headers.emplace_back("Last-Modified", value);
-      return notModified;
-    }
-  }
-  return reply;
-}
-
-} // namespace
-
 http::ServerReply CqmService::answerGraph(const Context &context) {
-  const CqmRequest &request = context.request;
   const auto checkedAt = ResponseCache::Clock::now();
-  std::shared_ptr<const CachedAnswer> answer;
-  std::string key;
-  if (!isImage(*request.extension)) {
-    key = cacheKey(context);
-    answer = responseCache_.findRecent(key, checkedAt);
-  }
+  const std::string key = cacheKey(context);
+  std::shared_ptr<const CachedAnswer> answer = responseCache_.findRecent(key, checkedAt);
   if (!answer) {
-    auto info = context.reader.info(request.name);
+    auto info = context.reader.info(context.request.name);
     if (!info)
       return storeErrorReply(info.error());
-    if (isImage(*request.extension)) {
-      WorkGate::Permit permit;
-      if (auto busy = admit(context, permit))
-        return *busy;
-      auto samples = context.reader.read(request.name, context.range);
-      if (!samples)
-        return storeErrorReply(samples.error());
-      return conditional(renderImage(ImageJob{request, &info.value(), samples.value(), context.range,
-                                              settings_.systemName, context.now}),
-                         context.http);
-    }
     /* A cached answer costs a copy-free send: only making one takes a worker. */
     answer = responseCache_.findState(key, graphState(info.value()), checkedAt);
     if (!answer) {
       WorkGate::Permit permit;
       if (auto busy = admit(context, permit))
         return *busy;
-      answer = formatData(context, info.value(), key, checkedAt);
+      http::ServerReply failure;
+      answer = makeAnswer(context, info.value(), key, checkedAt, failure);
       if (!answer)
-        return textReply(503, "CQM store unavailable");
+        return failure;
     }
   }
 
-  /* Last-Modified: the end of the latest sample shown, so `wget -N` re-fetches only when one was added. */
   http::ServerReply reply;
-  if (answer->lastModified)
+  if (answer->lastModified) {
     reply.headers.emplace_back("Last-Modified", httpDate(*answer->lastModified));
+    if (notModified(context, answer->lastModified)) {
+      reply.status = 304;
+      return reply;
+    }
+  }
   reply.contentType = answer->contentType;
   reply.sharedBody = std::shared_ptr<const std::string>(answer, &answer->body);
-  return conditional(std::move(reply), context.http);
+  return reply;
 }
 
 http::ServerReply CqmService::answerAllGraphs(const Context &context, WorkGate::Permit permit) {

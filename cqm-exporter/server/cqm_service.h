@@ -2,11 +2,12 @@
 /*
  * The /cqm/ route: URL (request/) -> access decision (access/) -> a worker
  * permit (work_gate.h) -> the store's reader -> a format (formats/) or the
- * image hook (image_hook.h). A data answer already in the response cache
+ * image hook (image_hook.h). An answer already in the response cache
  * (response_cache.h) is sent without waiting for a worker: workers bound the
  * work of producing answers, and sending a cached one is no such work.
  * What each kind of URL answers:
- *   NAME.EXT      one graph: data in that format, png/svg from the image hook
+ *   NAME.EXT      one graph: data in that format, png/svg from the image hook; both kept in
+ *                 the response cache
  *   *.xml         every graph in one XML document, streamed graph by graph
  *   .EXT          list of graphs with total scores (csv tsv txt json xml); png/svg: blank graph
  *   DIRECTORY/    HTML index linking every graph as ./NAME.EXT (EXT/ segment, default png)
@@ -33,7 +34,7 @@ namespace fbcqm::exporter {
 struct CqmServiceSettings {
   std::string systemName;
   ScoreRules scores;
-  std::size_t cacheBytes = 32u << 20; /* finished data answers kept (response_cache.h) */
+  std::size_t cacheBytes = 32u << 20; /* finished answers kept (response_cache.h) */
 };
 
 class CqmService {
@@ -63,8 +64,16 @@ private:
   std::optional<http::ServerReply> admit(const Context &context, WorkGate::Permit &permit);
   static std::string cacheKey(const Context &context);
   static std::string graphState(const cqm::GraphInfo &info);
-  std::shared_ptr<const CachedAnswer> formatData(const Context &context, const cqm::GraphInfo &info,
-                                                 const std::string &key, ResponseCache::Clock::time_point now);
+  static bool notModified(const Context &context, std::optional<std::int64_t> lastModified);
+  /*
+   * Reads the samples and makes the answer (a data format or an image),
+   * caching it when the graph is quiet. Null when the store cannot be read or
+   * the image not drawn, with the error reply in failure. An image the client already has (If-Modified-Since)
+   * is not drawn: the answer then has only its lastModified.
+   */
+  std::shared_ptr<const CachedAnswer> makeAnswer(const Context &context, const cqm::GraphInfo &info,
+                                                 const std::string &key, ResponseCache::Clock::time_point now,
+                                                 http::ServerReply &failure);
 
   const cqm::StoreReader reader_;
   const CqmServiceSettings settings_;

@@ -2,7 +2,6 @@
 #include "server/image_hook.h"
 
 #include "render/render.h"
-#include "server/http_date.h"
 
 namespace fbcqm::exporter {
 
@@ -35,10 +34,15 @@ http::ServerReply renderImage(const ImageJob &job) {
     reply.body = "the graph could not be drawn\n";
     return reply;
   }
-  /* the end of the newest sample drawn, as for the data formats: `wget -N` re-fetches only when it changed */
-  if (!job.samples.empty())
-    reply.headers.emplace_back("Last-Modified", httpDate(cqm::sampleEnd(job.samples.back().index)));
   return reply;
+}
+
+std::optional<std::int64_t> imageLastModified(const ImageJob &job) {
+  if (job.samples.empty())
+    return std::nullopt;
+  if (!job.request.date.has_value())
+    return cqm::sampleStart(job.range.end);
+  return cqm::sampleEnd(job.samples.back().index);
 }
 
 } // namespace fbcqm::exporter

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -29,5 +30,16 @@ struct ImageJob {
 
 /* A complete reply: 200 with the image and its Content-Type, or an error status with a short text. */
 http::ServerReply renderImage(const ImageJob &job);
+
+/*
+ * The image's Last-Modified, known before drawing it, so that If-Modified-Since
+ * is answered (304) without drawing. A dated graph: as for the data formats,
+ * the end of the newest sample drawn. The live (undated) graph: the end of its
+ * range, the latest complete sample, because its picture moves with every
+ * sample even when none is added (the window slides, the on-line square turns
+ * red when the line falls silent); for a line that is up this is the end of the
+ * newest sample too. None when no sample is drawn.
+ */
+std::optional<std::int64_t> imageLastModified(const ImageJob &job);
 
 } // namespace fbcqm::exporter

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Finished data answers (csv, tsv, txt, json, xml of one graph), kept so that
- * the same URL is not read and formatted again while the graph is unchanged:
- * FireBrick clients poll the same graphs over and over.
+ * Finished answers of one graph (csv, tsv, txt, json, xml, png, svg), kept so
+ * that the same URL is not read, formatted or drawn again while the graph is
+ * unchanged: FireBrick clients poll the same graphs over and over, and people
+ * mirror every graph's images nightly.
  *
- * An entry is found by what decides its bytes - graph, format, sample range -
+ * An entry is found by what decides its bytes - graph, format, sample range,
+ * and for an image the URL with its display options -
  * and holds the graph's state it was made from (newest sample, time of the
  * last write). It is used when that state is still the graph's, checked by
  * reading the graph's header; at most once a second (maxUncheckedAge), so

@@ -180,6 +180,9 @@ TEST_CASE("index page: one relative link per graph, nothing else to follow, syst
   const std::string page = indexPage("<box & \"co\">", "csv", {"a", "b.c"});
   CHECK(page.find("&lt;box &amp; &quot;co&quot;&gt;") != std::string::npos);
   CHECK(page.find("<box") == std::string::npos);
+  /* the escaper shared with the SVG graphs: bad UTF-8 and control characters cannot reach the page */
+  const std::string hostile = indexPage("it's\xFF\x01\xC3\xA9", "png", {});
+  CHECK(hostile.find("<title>it&#39;s??\xC3\xA9 CQM graphs</title>") != std::string::npos);
   std::size_t links = 0;
   for (std::size_t at = page.find("href="); at != std::string::npos; at = page.find("href=", at + 1))
     ++links;

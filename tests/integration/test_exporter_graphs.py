@@ -81,6 +81,51 @@ class ExporterGraphsTest(unittest.TestCase):
         reply = curl(self.exporter.url("/cqm/2024-03-09/line.svg"))
         self.assertEqual(reply.headers["last-modified"], "Sat, 09 Mar 2024 23:00:00 GMT")  # midnight in Paris
 
+    def test_if_modified_since_gives_304_for_a_dated_day(self):
+        for path in ("/cqm/2024-03-09/line.png", "/cqm/2024-03-09/line.svg?t"):
+            with self.subTest(path=path):
+                self.assertEqual(curl(self.exporter.url(path), "-H",
+                                      "If-Modified-Since: Sat, 09 Mar 2024 23:00:00 GMT").status, 304)
+                again = curl(self.exporter.url(path), "-H", "If-Modified-Since: Sat, 09 Mar 2024 23:00:00 GMT")
+                self.assertEqual((again.status, again.body), (304, b""), "the cached answer too")
+                older = curl(self.exporter.url(path), "-H", "If-Modified-Since: Sat, 09 Mar 2024 22:59:59 GMT")
+                self.assertEqual(older.status, 200)
+                self.assertGreater(len(older.body), 1000)
+
+    def test_if_modified_since_gives_304_for_the_live_graph(self):
+        # Last-Modified of the live graph is the end of the latest complete sample: retry if one completes meanwhile.
+        for _ in range(3):
+            first = curl(self.exporter.url("/cqm/up.png"))
+            self.assertEqual(first.status, 200)
+            again = curl(self.exporter.url("/cqm/up.png"), "-H", "If-Modified-Since: " + first.headers["last-modified"])
+            if again.status == 304:
+                break
+        self.assertEqual((again.status, again.body), (304, b""))
+        stamp = time.mktime(time.strptime(first.headers["last-modified"], "%a, %d %b %Y %H:%M:%S GMT")) - time.timezone
+        self.assertEqual(stamp % 100, 0, "a sample boundary")
+        self.assertLessEqual(time.time() - stamp, 200)
+
+    def test_head_has_the_headers_of_get_and_no_body(self):
+        get = curl(self.exporter.url("/cqm/2024-03-09/line.png"))
+        head = curl(self.exporter.url("/cqm/2024-03-09/line.png"), method="HEAD")
+        self.assertEqual(head.status, 200)
+        self.assertEqual(head.body, b"")
+        for name in ("content-type", "content-length", "last-modified"):
+            self.assertEqual(head.headers.get(name), get.headers.get(name), name)
+        self.assertEqual(int(head.headers["content-length"]), len(get.body))
+
+    def test_wget_timestamping_fetches_an_unchanged_image_once(self):
+        target = os.path.join(self.tmp, "wget-n")
+        url = self.exporter.url("/cqm/2024-03-09/line.png")
+        runs = [subprocess.run(["wget", "-N", "-nv", "-P", target, url], capture_output=True, text=True, timeout=30)
+                for _ in range(2)]
+        for run in runs:
+            self.assertEqual(run.returncode, 0, run.stderr)
+        file = os.path.join(target, "line.png")
+        self.assertEqual(os.stat(file).st_mtime, 1710025200, "dated by Last-Modified")  # 2024-03-09 23:00 UTC
+        self.assertIn("URL:", runs[0].stderr)
+        self.assertNotIn("URL:", runs[1].stderr, "not fetched again: " + runs[1].stderr)
+
     def test_options_in_the_path_and_in_the_query(self):
         for path in ("/cqm/2024-03-09/F=00FF00/line.png", "/cqm/2024-03-09/line.png?F=%2300FF00",
                      "/cqm/2024-03-09/line.png?F=lime"):
