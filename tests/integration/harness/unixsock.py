@@ -3,7 +3,6 @@
 PUTVAL values with their own timestamps into a running collectd, as the
 write_cqm tests and the demo's history do."""
 
-import os
 import socket
 
 from processes import HarnessError
@@ -27,11 +26,22 @@ def putval_series_line(identifier, interval, points):
 
 class UnixSocketClient:
     def __init__(self, daemon, timeout=20):
-        daemon.wait_for(lambda: os.path.exists(daemon.socket_path), timeout, "the unixsock socket")
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(daemon.socket_path)
+        # collectd's unixsock binds (creating the file) before it listens: until it listens a
+        # connect is refused, so the wait is for a connection, not for the file.
+        self.sock = None
+        daemon.wait_for(lambda: self._try_connect(daemon.socket_path, timeout), timeout, "the unixsock socket")
         self.file = self.sock.makefile("rw", encoding="ascii", newline="\n")
+
+    def _try_connect(self, path, timeout):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+        except (FileNotFoundError, ConnectionRefusedError):
+            sock.close()
+            return False
+        self.sock = sock
+        return True
 
     def command(self, line):
         self.file.write(line + "\n")
