@@ -22,6 +22,14 @@ below it; what it measures above it is the kernel path both ways plus the
 responder's wake-up latency before reading, part of which is the responder's
 own scheduling jitter.
 
+A packet socket on the device (AF_PACKET, SO_TIMESTAMPNS) also logs the
+kernel's own wall-clock stamp of every echo request leaving the host into the
+device and of every reply coming back out of it:
+  {"tap": "request"|"reply", "family": 4|6, "peer": the far address,
+   "seq": n, "kernel_ns": ns since the epoch}
+Their difference is the hold seen by the kernel, free of the responder's
+scheduling delays: what an exact RTT measurement would report.
+
 Usage: tun_responder.py DEVICE DELAY_MS LOG_FILE READY_FILE
 The READY_FILE is written once the device exists; the responder runs until
 SIGTERM or SIGINT. It only answers addresses routed into its own device.
@@ -35,6 +43,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -43,6 +52,8 @@ IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
 DROP_RESIDUE = 7
 MAX_PACKET = 65536
+ETH_P_ALL = 0x0003
+SO_TIMESTAMPNS = 35  # Linux, not exported by the socket module
 
 
 def checksum(data):
@@ -108,13 +119,58 @@ def ipv6_reply(packet):
     return bytes(header) + reply, fields
 
 
+def icmp_echo_fields(packet):
+    """(family, kind, far address, seq) of an IPv4/IPv6 echo request or reply, else None."""
+    if len(packet) >= 28 and packet[0] >> 4 == 4 and packet[9] == socket.IPPROTO_ICMP:
+        icmp = packet[(packet[0] & 0x0F) * 4:]
+        kinds = {8: "request", 0: "reply"}
+        family, src, dst = 4, socket.inet_ntop(socket.AF_INET, packet[12:16]), socket.inet_ntop(socket.AF_INET, packet[16:20])
+    elif len(packet) >= 48 and packet[0] >> 4 == 6 and packet[6] == socket.IPPROTO_ICMPV6:
+        icmp = packet[40:]
+        kinds = {128: "request", 129: "reply"}
+        family, src, dst = 6, socket.inet_ntop(socket.AF_INET6, packet[8:24]), socket.inet_ntop(socket.AF_INET6, packet[24:40])
+    else:
+        return None
+    if len(icmp) < 8 or icmp[0] not in kinds:
+        return None
+    kind = kinds[icmp[0]]
+    return family, kind, dst if kind == "request" else src, struct.unpack("!H", icmp[6:8])[0]
+
+
+def open_tap():
+    """A packet socket seeing every packet of the device both ways, with kernel stamps."""
+    # Not bound: binding needs the device up, which comes after it exists. Filtered by name instead.
+    tap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_ALL))
+    tap.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    tap.setblocking(False)
+    return tap
+
+
+def read_tap(tap, device, log):
+    while True:
+        try:
+            packet, ancillary, _, address = tap.recvmsg(MAX_PACKET, socket.CMSG_SPACE(16))
+        except BlockingIOError:
+            return
+        if address[0] != device:
+            continue
+        fields = icmp_echo_fields(packet)
+        stamps = [data for level, kind, data in ancillary if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS]
+        if fields is None or not stamps:
+            continue
+        seconds, nanoseconds = struct.unpack("qq", stamps[0][:16])
+        family, kind, peer, seq = fields
+        log.write(json.dumps({"tap": kind, "family": family, "peer": peer, "seq": seq,
+                              "kernel_ns": seconds * 1000000000 + nanoseconds}) + "\n")
+
+
 def open_tun(name):
     fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TUN | IFF_NO_PI))
     return fd
 
 
-def serve(fd, delay_ns, log):
+def serve(fd, tap, device, delay_ns, log):
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
@@ -130,10 +186,12 @@ def serve(fd, delay_ns, log):
             log.write(json.dumps(record) + "\n")
         timeout = max(0.0, (due[0][0] - now) / 1e9) if due else 0.5
         try:
-            readable, _, _ = select.select([fd], [], [], timeout)
+            readable, _, _ = select.select([fd, tap], [], [], timeout)
         except InterruptedError:
             continue
-        if not readable:
+        if tap in readable:
+            read_tap(tap, device, log)
+        if fd not in readable:
             continue
         while True:
             try:
@@ -158,12 +216,61 @@ def serve(fd, delay_ns, log):
 def read_log(path):
     """The requests logged so far, in the order received (dropped ones are
     logged when read, answered ones when answered: sorted back by rx_ns)."""
+    return sorted((r for r in read_records(path) if "tap" not in r), key=lambda r: r["rx_ns"])
+
+
+def read_tap_log(path):
+    """The kernel-stamped echoes seen on the device: {(family, peer, seq): {"request": ns, "reply": ns}}."""
+    seen = {}
+    for r in read_records(path):
+        if "tap" in r:
+            seen.setdefault((r["family"], r["peer"], r["seq"]), {})[r["tap"]] = r["kernel_ns"]
+    return seen
+
+
+def read_records(path):
     records = []
     with open(path) as f:
         for line in f:
             if line.endswith("\n"):
                 records.append(json.loads(line))
-    return sorted(records, key=lambda r: r["rx_ns"])
+    return records
+
+
+class Responder:
+    """This script run on DEVICE in the caller's namespace, 198.18.0.0/24 and
+    2001:db8::/64 (benchmarking and documentation ranges) routed into it."""
+
+    def __init__(self, tmp, device, delay_ms, timeout=10):
+        self.log_path = os.path.join(tmp, "responder.log")
+        ready = os.path.join(tmp, "responder.ready")
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), device, str(delay_ms),
+                                         self.log_path, ready])
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(ready):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the TUN responder did not start (status %s)" % self.process.returncode)
+            time.sleep(0.02)
+        for command in (["ip", "addr", "add", "198.18.0.1/24", "dev", device],
+                        ["ip", "addr", "add", "2001:db8::1/64", "dev", device, "nodad"],
+                        ["ip", "link", "set", device, "up"]):
+            subprocess.run(command, check=True, capture_output=True)
+
+    def records(self, address):
+        return [r for r in read_log(self.log_path) if r["dst"] == address]
+
+    def kernel_stamps(self):
+        return read_tap_log(self.log_path)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def main():
@@ -172,11 +279,12 @@ def main():
         return 2
     device, delay_ms, log_path, ready_path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
     fd = open_tun(device)
+    tap = open_tap()
     with open(log_path, "w", buffering=1) as log:
         with open(ready_path + ".tmp", "w") as ready:
             ready.write("%d\n" % os.getpid())
         os.rename(ready_path + ".tmp", ready_path)
-        serve(fd, int(delay_ms * 1e6), log)
+        serve(fd, tap, device, int(delay_ms * 1e6), log)
     return 0
 
 
