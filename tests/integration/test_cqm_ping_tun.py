@@ -18,7 +18,10 @@ Checks, per target:
   requests the responder logged, in order (aligned on the first value's send
   time; the median send-to-arrival lag must stay under 5 ms, where a shift by
   one echo would give 50 ms): an echo is NaN exactly when the responder
-  dropped it (no tolerance: the loss is known per echo);
+  dropped it or answered it after Timeout as seen on the device (no
+  tolerance: the loss is known per echo; only a reply within 5 ms of
+  Timeout may go either way, and such late answers of a starved responder
+  must stay under 5 %);
 - each measured RTT >= the 20 ms delay, and RTT - hold actually applied
   within 0 .. 50 ms: the responder stamps the hold after reading the request
   and before writing the reply, so the true RTT can only be longer (no
@@ -103,22 +106,33 @@ class TunImpairmentTest(unittest.TestCase):
         # Echoes are 50 ms apart: pairs off by one would lag by about 50 ms.
         self.assertLess(abs(lags[len(lags) // 2]), 0.005, "requests and values do not line up")
         self.assertLess(max(abs(lags[0]), abs(lags[-1])), 1.0, "requests and values do not line up")
-        dropped = 0
+        dropped = late = 0
         for i, ((sent_at, rtt_ms), request) in enumerate(pairs):
             dropped += request["dropped"]
             if request["dropped"]:
                 self.assertIsNone(rtt_ms, "echo %d (seq %d) was dropped but measured" % (i, request["seq"]))
                 continue
-            self.assertIsNotNone(rtt_ms, "echo %d (seq %d) was answered but counted lost" % (i, request["seq"]))
+            stamps = kernel_stamps.get((request["family"], request["dst"], request["seq"]), {})
+            self.assertEqual(sorted(stamps), ["reply", "request"], "echo %d: not seen both ways on the device" % i)
+            kernel_hold_ms = (stamps["reply"] - stamps["request"]) / 1e6
+            if kernel_hold_ms > 1000 * TIMEOUT:
+                # The responder itself answered after Timeout (a starved Python process): lost, rightly.
+                self.assertIsNone(rtt_ms, "echo %d answered after %.1f ms but measured" % (i, kernel_hold_ms))
+                late += 1
+                continue
+            if rtt_ms is None and kernel_hold_ms > 1000 * TIMEOUT - 5.0:
+                late += 1  # answered within the kernel-path margin of Timeout: either outcome is right
+                continue
+            self.assertIsNotNone(rtt_ms, "echo %d (seq %d) was answered in %.1f ms but counted lost" %
+                                 (i, request["seq"], kernel_hold_ms))
             hold_ms = (request["tx_ns"] - request["rx_ns"]) / 1e6
             self.assertGreaterEqual(rtt_ms, DELAY_MS, "echo %d" % i)
             self.assertTrue(0.0 <= rtt_ms - hold_ms <= 50.0, "echo %d: RTT %.3f ms, hold %.3f ms" %
                             (i, rtt_ms, hold_ms))
-            stamps = kernel_stamps.get((request["family"], request["dst"], request["seq"]), {})
-            self.assertEqual(sorted(stamps), ["reply", "request"], "echo %d: not seen both ways on the device" % i)
-            kernel_hold_ms = (stamps["reply"] - stamps["request"]) / 1e6
             self.assertTrue(0.0 <= rtt_ms - kernel_hold_ms <= 5.0, "echo %d: RTT %.6f ms, on the device %.6f ms" %
                             (i, rtt_ms, kernel_hold_ms))
+        # A starved responder is an accident of a loaded machine, not the impairment under test.
+        self.assertLessEqual(late, len(pairs) // 20, "the responder answered %d echoes after Timeout" % late)
         # Consecutive sequence numbers, one in ten dropped: exactly a tenth, give or take the ends.
         self.assertLessEqual(abs(dropped - len(pairs) / 10), 1, "dropped %d of %d" % (dropped, len(pairs)))
         want = expected.lines()
