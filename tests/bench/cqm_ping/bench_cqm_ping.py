@@ -20,6 +20,8 @@ Part 2, accuracy: the median measured RTT.
 - Without netem (this kernel lacks sch_netem): the median RTT to 127.0.0.1
   is printed instead; since the true loopback RTT is above zero, the median
   error of the measurement is below it (an upper bound, not the netem figure).
+  The benchmark cqm-ping-accuracy (bench_cqm_ping_accuracy.py) measures the
+  error against a known hold without netem, with a TUN responder.
 
 Environment (defaults in brackets):
   FBCQM_BENCH_TARGETS [10000]  targets
