@@ -13,7 +13,7 @@ packages=(
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
   liboping0  # collectd's stock ping plugin (write_cqm integration test, the peer in the cqm_ping benchmark)
-  # cqm_ping: ip/tc for the namespace and netem tests, unshare for private namespaces
+  # cqm_ping: ip/tc for the namespace, netem and TUN tests, unshare for private namespaces
   iproute2 util-linux
   rrdtool librrd8  # collectd's stock rrdtool plugin, the peer in the write_cqm benchmark
   # cqm-exporter

@@ -20,6 +20,8 @@ Part 2, accuracy: the median measured RTT.
 - Without netem (this kernel lacks sch_netem): the median RTT to 127.0.0.1
   is printed instead; since the true loopback RTT is above zero, the median
   error of the measurement is below it (an upper bound, not the netem figure).
+  The benchmark cqm-ping-accuracy (bench_cqm_ping_accuracy.py) measures the
+  error against a known hold without netem, with a TUN responder.
 
 Environment (defaults in brackets):
   FBCQM_BENCH_TARGETS [10000]  targets
@@ -55,6 +57,22 @@ def process_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def thread_cpu_seconds(pid):
+    """{thread kind: CPU seconds} of a process: collectd's threads are named writer#N, reader#N,
+    the main thread collectd, cqm_ping's engine "cqm_ping engine"."""
+    totals = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                stat = f.read()
+        except FileNotFoundError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")].split("#")[0]
+        fields = stat.rsplit(")", 1)[1].split()
+        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return totals
+
+
 def icmp_out_echos(pid):
     with open("/proc/%d/net/snmp" % pid) as f:
         lines = [line.split() for line in f if line.startswith("Icmp:")]
@@ -88,13 +106,17 @@ def measure(name, plugins, stock, config):
         daemon.wait_for_log("Initialization complete", 30)
         time.sleep(WARMUP)  # a measurement window, not a synchronisation
         pid = daemon.process.pid
+        threads0 = thread_cpu_seconds(pid)
         cpu0, echos0, t0 = process_cpu_seconds(pid), icmp_out_echos(pid), time.monotonic()
         time.sleep(WINDOW)
         cpu1, echos1, t1 = process_cpu_seconds(pid), icmp_out_echos(pid), time.monotonic()
+        threads1 = thread_cpu_seconds(pid)
         errors = daemon.log_lines("[error]")
     daemon.cleanup()
     elapsed = t1 - t0
-    return {"cpu": (cpu1 - cpu0) / elapsed, "echoes": (echos1 - echos0) / elapsed, "errors": errors}
+    threads = {name: (threads1[name] - threads0.get(name, 0.0)) / elapsed for name in threads1}
+    return {"cpu": (cpu1 - cpu0) / elapsed, "echoes": (echos1 - echos0) / elapsed, "errors": errors,
+            "threads": threads}
 
 
 def median_loopback_rtt():
@@ -152,6 +174,8 @@ def main():
             print("  run %d %-10s CPU %5.1f %% of one core, %7.0f echoes/s sent, %5.1f us CPU per echo%s"
                   % (run + 1, label, 100 * r["cpu"], r["echoes"], 1e6 * r["cpu"] / max(r["echoes"], 1),
                      ("; errors: %s" % r["errors"][:2]) if r["errors"] else ""))
+        print("  run %d cqm_ping CPU by thread: %s" % (run + 1, ", ".join(
+            "%s %.1f %%" % (name, 100 * cpu) for name, cpu in sorted(ours["threads"].items(), key=lambda i: -i[1]))))
         ratio = stock["cpu"] / ours["cpu"] if ours["cpu"] > 0 else float("inf")
         per_echo = (stock["cpu"] / max(stock["echoes"], 1)) / (ours["cpu"] / max(ours["echoes"], 1))
         ratios.append(ratio)
