@@ -9,7 +9,7 @@ packages=(
   meson ninja-build pkg-config g++ python3
   libcurl4-openssl-dev rapidjson-dev libssl-dev libmicrohttpd-dev
   collectd-dev
-  zlib1g-dev  # CRC-32 of CQM store headers and samples
+  zlib1g-dev  # CRC-32 of CQM store headers and samples; CRC-32/Adler-32 of graph PNGs, inflate() in their unit test
   # tests
   catch2 collectd-core collectd-utils tzdata openssl curl wget iproute2
   liboping0  # collectd's stock ping plugin (write_cqm integration test, the peer in the cqm_ping benchmark)

@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "png_chunks.h"
 #include "recycling_alloc.h"
 
 namespace fbcqm::render {
@@ -34,15 +35,21 @@ int bitDepthFor(std::size_t colours, bool pack) {
   return colours > 4 ? 4 : colours > 2 ? 2 : 1;
 }
 
-/* Rows of the canvas at depth bits per pixel, high bits first, as PNG stores them. */
-std::vector<std::uint8_t> packedRows(const IndexedCanvas &canvas, int depth) {
+/* Rows of the canvas at depth bits per pixel, high bits first, as PNG stores them;
+ * with filterBytes each row starts with PNG's filter type 0 (none), as in the IDAT stream. */
+std::vector<std::uint8_t> packedRows(const IndexedCanvas &canvas, int depth, bool filterBytes) {
   const int perByte = 8 / depth;
   const std::size_t width = static_cast<std::size_t>(canvas.width());
-  const std::size_t rowBytes = (width + perByte - 1) / perByte;
-  std::vector<std::uint8_t> out(rowBytes * canvas.height(), 0);
+  const std::size_t lead = filterBytes ? 1 : 0;
+  const std::size_t stride = (width + perByte - 1) / perByte + lead;
+  std::vector<std::uint8_t> out(stride * canvas.height(), 0);
   const std::uint8_t *in = canvas.pixels().data();
   for (int y = 0; y < canvas.height(); ++y, in += width) {
-    std::uint8_t *row = &out[rowBytes * y];
+    std::uint8_t *row = &out[stride * y + lead];
+    if (depth == 8) {
+      std::memcpy(row, in, width);
+      continue;
+    }
     if (depth == 4) { /* the common case: up to 16 colours */
       std::size_t x = 0;
 #if defined(__SSE2__)
@@ -86,6 +93,11 @@ void check(int error, const char *what) {
 } // namespace
 
 std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) {
+  const auto &colours = canvas.palette().colours();
+  const int depth = bitDepthFor(colours.size(), settings.packBits);
+  if (settings.rowDeflate)
+    return indexedPng(canvas.width(), canvas.height(), depth, colours, packedRows(canvas, depth, true));
+
   std::unique_ptr<spng_ctx, ContextDeleter> ctx(spng_ctx_new2(&recyclingAllocator, SPNG_CTX_ENCODER));
   if (!ctx)
     throw PngError("PNG encoding failed: no memory for the encoder");
@@ -97,8 +109,6 @@ std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) 
   check(spng_set_option(c, SPNG_IMG_MEM_LEVEL, settings.memLevel), "options");
   check(spng_set_option(c, SPNG_FILTER_CHOICE, settings.filters), "options");
 
-  const auto &colours = canvas.palette().colours();
-  const int depth = bitDepthFor(colours.size(), settings.packBits);
   spng_ihdr ihdr{};
   ihdr.width = static_cast<std::uint32_t>(canvas.width());
   ihdr.height = static_cast<std::uint32_t>(canvas.height());
@@ -123,7 +133,7 @@ std::string encodePng(const IndexedCanvas &canvas, const PngSettings &settings) 
     const auto &pixels = canvas.pixels();
     check(spng_encode_image(c, pixels.data(), pixels.size(), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE), "image");
   } else {
-    const auto rows = packedRows(canvas, depth);
+    const auto rows = packedRows(canvas, depth, false);
     check(spng_encode_image(c, rows.data(), rows.size(), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE), "image");
   }
 

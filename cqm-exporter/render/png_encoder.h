@@ -15,6 +15,9 @@
 namespace fbcqm::render {
 
 struct PngSettings {
+  /* The graph-row deflate (row_deflate.h) instead of libspng and zlib; the zlib
+   * and filter settings below apply only when this is false. */
+  bool rowDeflate = true;
   int compressionLevel = 1; /* zlib level */
   int strategy = 0;         /* zlib strategy: Z_DEFAULT_STRATEGY */
   int windowBits = 15;      /* zlib window; smaller ones slide more often and end up slower */
