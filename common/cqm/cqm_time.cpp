@@ -27,11 +27,13 @@ std::int64_t localTime(const LocalDate &date, int hour) {
   return static_cast<std::int64_t>(std::mktime(&tm));
 }
 
-bool parseDigits(std::string_view text, std::size_t count, int &out) {
-  if (text.size() < count)
+} // namespace
+
+bool parseDigits(std::string_view text, std::size_t at, std::size_t count, int &out) {
+  if (count > 9 || at > text.size() || text.size() - at < count)
     return false;
   int value = 0;
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t i = at; i < at + count; ++i) {
     if (text[i] < '0' || text[i] > '9')
       return false;
     value = value * 10 + (text[i] - '0');
@@ -39,8 +41,6 @@ bool parseDigits(std::string_view text, std::size_t count, int &out) {
   out = value;
   return true;
 }
-
-} // namespace
 
 bool isValidDate(int year, int month, int day) {
   static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -57,9 +57,8 @@ std::optional<LocalDate> parseDate(std::string_view text) {
     return std::nullopt;
   const auto isSeparator = [](char c) { return c == '-' || c == '/'; };
   LocalDate date;
-  if (!parseDigits(text.substr(0, 4), 4, date.year) || !isSeparator(text[4]) ||
-      !parseDigits(text.substr(5, 2), 2, date.month) || !isSeparator(text[7]) ||
-      !parseDigits(text.substr(8, 2), 2, date.day))
+  if (!parseDigits(text, 0, 4, date.year) || !isSeparator(text[4]) || !parseDigits(text, 5, 2, date.month) ||
+      !isSeparator(text[7]) || !parseDigits(text, 8, 2, date.day))
     return std::nullopt;
   if (!isValidDate(date.year, date.month, date.day))
     return std::nullopt;

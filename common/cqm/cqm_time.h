@@ -55,6 +55,14 @@ std::optional<LocalDate> parseDate(std::string_view text);
 
 bool isValidDate(int year, int month, int day);
 
+/*
+ * The count (at most 9) decimal digits of text starting at index at, as a
+ * number in out: the fields of fixed-width dates and times ("2023-04-05",
+ * "Sun, 06 Nov 1994 08:49:37 GMT"). False, out untouched, when text is too
+ * short or any of them is not an ASCII digit (no sign, no space).
+ */
+bool parseDigits(std::string_view text, std::size_t at, std::size_t count, int &out);
+
 /* Local date and hour (0..23) of a Unix time, in the TZ time zone. */
 LocalDate localDateOf(std::int64_t unixSeconds);
 int localHourOf(std::int64_t unixSeconds);

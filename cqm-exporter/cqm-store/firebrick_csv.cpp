@@ -111,22 +111,12 @@ bool isScoreOrEmpty(std::string_view s) {
   return parseAmount(s, ~std::uint64_t{0}).has_value();
 }
 
-bool readDigits(std::string_view s, std::size_t at, std::size_t n, int &out) {
-  out = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
 /* "YYYY-MM-DD HH:MM:SS" in local time; previous disambiguates the repeated DST hour (rows go forward). */
 std::optional<std::int64_t> parseLocalTime(std::string_view s, std::optional<std::int64_t> previous, std::string &why) {
   int year, month, day, hour, minute, second;
   if (s.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' ||
-      !readDigits(s, 0, 4, year) || !readDigits(s, 5, 2, month) || !readDigits(s, 8, 2, day) ||
-      !readDigits(s, 11, 2, hour) || !readDigits(s, 14, 2, minute) || !readDigits(s, 17, 2, second)) {
+      !parseDigits(s, 0, 4, year) || !parseDigits(s, 5, 2, month) || !parseDigits(s, 8, 2, day) ||
+      !parseDigits(s, 11, 2, hour) || !parseDigits(s, 14, 2, minute) || !parseDigits(s, 17, 2, second)) {
     why = "time is not YYYY-MM-DD HH:MM:SS";
     return std::nullopt;
   }

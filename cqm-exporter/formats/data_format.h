@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -30,5 +31,26 @@ struct SampleFields {
 };
 
 SampleFields fieldsOf(cqm::GraphKind kind, const cqm::Sample &sample);
+
+/*
+ * The measured values of a sample that the JSON and XML formats carry, with
+ * the names and in the order of the FireBrick CQM manual: emit(name, value)
+ * is called for each one present in fields.
+ */
+template <typename Emit> void forEachMeasuredValue(const SampleFields &fields, const cqm::Sample &sample, Emit &&emit) {
+  if (fields.polls) {
+    emit("sent-polls", std::uint64_t{sample.pollsSent});
+    emit("lost-polls", std::uint64_t{sample.pollsFailed});
+  }
+  if (fields.latency) {
+    emit("min-latency-ns", sample.latencyMinNs);
+    emit("ave-latency-ns", sample.latencyAvgNs);
+    emit("max-latency-ns", sample.latencyMaxNs);
+  }
+  if (fields.rates) {
+    emit("ave-rx-bps", sample.rxBitsPerSecond);
+    emit("ave-tx-bps", sample.txBitsPerSecond);
+  }
+}
 
 } // namespace fbcqm::exporter

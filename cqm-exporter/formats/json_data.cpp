@@ -35,18 +35,8 @@ std::string jsonOfGraph(std::string_view name, cqm::GraphKind kind, const std::v
     first = false;
     appendUtcIso(out, cqm::sampleStart(sample.index));
     out.push_back('"');
-    if (fields.polls) {
-      member(out, "sent-polls", sample.pollsSent);
-      member(out, "lost-polls", sample.pollsFailed);
-    }
-    if (fields.latency) {
-      member(out, "min-latency-ns", sample.latencyMinNs);
-      member(out, "ave-latency-ns", sample.latencyAvgNs);
-      member(out, "max-latency-ns", sample.latencyMaxNs);
-    }
+    forEachMeasuredValue(fields, sample, [&out](const char *key, std::uint64_t value) { member(out, key, value); });
     if (fields.rates) {
-      member(out, "ave-rx-bps", sample.rxBitsPerSecond);
-      member(out, "ave-tx-bps", sample.txBitsPerSecond);
       rxBits += sample.rxBitsPerSecond * cqm::kSampleSeconds;
       txBits += sample.txBitsPerSecond * cqm::kSampleSeconds;
     }

@@ -45,19 +45,7 @@ void appendXmlGraph(std::string &out, std::string_view name, cqm::GraphKind kind
     localTime.append(out, start);
     out.push_back('"');
     attribute(out, "period", cqm::kSampleSeconds);
-    if (fields.polls) {
-      attribute(out, "sent-polls", sample.pollsSent);
-      attribute(out, "lost-polls", sample.pollsFailed);
-    }
-    if (fields.latency) {
-      attribute(out, "min-latency-ns", sample.latencyMinNs);
-      attribute(out, "ave-latency-ns", sample.latencyAvgNs);
-      attribute(out, "max-latency-ns", sample.latencyMaxNs);
-    }
-    if (fields.rates) {
-      attribute(out, "ave-rx-bps", sample.rxBitsPerSecond);
-      attribute(out, "ave-tx-bps", sample.txBitsPerSecond);
-    }
+    forEachMeasuredValue(fields, sample, [&out](const char *key, std::uint64_t value) { attribute(out, key, value); });
     attribute(out, "offline-seconds", sample.offlineSeconds);
     attribute(out, "score", sampleScore(rules, sample));
     out += "/>\n";

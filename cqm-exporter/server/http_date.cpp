@@ -4,23 +4,16 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cqm/cqm_time.h"
+
 namespace fbcqm::exporter {
+
+using cqm::parseDigits;
 
 namespace {
 
 constexpr const char *kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr const char *kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-bool digits(std::string_view text, std::size_t at, std::size_t count, int &out) {
-  int value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return false;
-    value = value * 10 + (text[i] - '0');
-  }
-  out = value;
-  return true;
-}
 
 } // namespace
 
@@ -45,10 +38,11 @@ std::optional<std::int64_t> parseHttpDate(std::string_view text) {
     if (text.substr(8, 3) == kMonths[i])
       month = i;
   int year = 0;
-  if (month < 0 || !digits(text, 5, 2, tm.tm_mday) || !digits(text, 12, 4, year) || !digits(text, 17, 2, tm.tm_hour) ||
-      !digits(text, 20, 2, tm.tm_min) || !digits(text, 23, 2, tm.tm_sec))
+  if (month < 0 || !parseDigits(text, 5, 2, tm.tm_mday) || !parseDigits(text, 12, 4, year) ||
+      !parseDigits(text, 17, 2, tm.tm_hour) || !parseDigits(text, 20, 2, tm.tm_min) ||
+      !parseDigits(text, 23, 2, tm.tm_sec))
     return std::nullopt;
-  if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || year < 1970)
+  if (!cqm::isValidDate(year, month + 1, tm.tm_mday) || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
     return std::nullopt;
   tm.tm_mon = month;
   tm.tm_year = year - 1900;

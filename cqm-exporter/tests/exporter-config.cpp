@@ -173,6 +173,9 @@ TEST_CASE("HTTP dates") {
   CHECK_FALSE(parseHttpDate("Sun, 06 Nov 1994 08:49:37 UTC"));
   CHECK_FALSE(parseHttpDate("Sun, 06 Xyz 1994 08:49:37 GMT"));
   CHECK_FALSE(parseHttpDate("Sun, 06 Nov 1994 25:49:37 GMT"));
+  CHECK_FALSE(parseHttpDate("Tue, 31 Feb 2026 10:00:00 GMT")); /* no such day, not 3 March */
+  CHECK_FALSE(parseHttpDate("Mon, 01 Jan 1969 10:00:00 GMT"));
+  CHECK_FALSE(parseHttpDate("Sun, 6 Nov 1994 08:49:37 GMT "));
   CHECK_FALSE(parseHttpDate(""));
   for (std::int64_t t : {0ll, 1790594700ll, 4102444799ll})
     CHECK(parseHttpDate(httpDate(t)) == std::optional<std::int64_t>(t));

@@ -7,11 +7,13 @@ code with the exporter)."""
 import csv
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from collectd_harness import wait_until  # noqa: E402,F401
@@ -129,6 +131,22 @@ def curl(url, *args, source="127.0.0.1", method=None, timeout=20):
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return Reply(status, headers, body)
+
+
+class SharedExporterTest(unittest.TestCase):
+    """Test classes whose setUpClass starts one exporter (cls.exporter) over a temporary directory
+    (cls.tmp): stops it, removes the directory and fails the class if it did not exit cleanly."""
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.exporter.stop()
+        diagnostics = cls.exporter.diagnostics()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if code != 0:
+            raise AssertionError("cqm-exporter did not exit cleanly: %s%s" % (code, diagnostics))
+
+    def get(self, path, *args, **kwargs):
+        return curl(self.exporter.url(path), *args, **kwargs)
 
 
 def cqm_store(store, *args, tz=TZ):

@@ -22,30 +22,12 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
-from collectd_harness import build_plugin, wait_until  # noqa: E402
+from collectd_harness import wait_until  # noqa: E402
+from demo_support import SCRIPT, demo_env, read  # noqa: E402
 from write_cqm_support import dump  # noqa: E402
 
-SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging", "demo", "run-demo.sh")
 BOX_PROCESSES = ("freebox-sim-ultra", "freebox-sim-revolution")
 SAMPLE = 100
-
-
-def demo_env():
-    env = dict(os.environ)
-    # demo.py reads the programs from these (the meson integration env sets them).
-    env["FBCQM_PLUGIN_FREEBOX"] = build_plugin("freebox")
-    env["FBCQM_PLUGIN_WRITE_CQM"] = build_plugin("write_cqm")
-    if not os.path.exists(env.get("FBCQM_FREEBOX_SIM", "")):
-        raise AssertionError("freebox-sim not built (FBCQM_FREEBOX_SIM unset)")
-    return env
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def csv_rows(workdir, box, type_name):

@@ -17,7 +17,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 import carbon  # noqa: E402
-from collectd_harness import build_plugin, wait_until  # noqa: E402
+from collectd_harness import wait_until  # noqa: E402
+from demo_support import SCRIPT, demo_env, interrupt, read  # noqa: E402
 
 try:
     from PIL import Image
@@ -35,20 +35,11 @@ except ImportError:  # meson may run another Python than Debian's, which holds p
     from PIL import Image
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-SCRIPT = os.path.join(ROOT, "packaging", "demo", "run-demo.sh")
 sys.path.insert(0, os.path.join(ROOT, "packaging", "demo"))
 from demo import Programs, ping_refusal  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CSV_HEADER = "Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score"
-
-
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 @unittest.skipUnless(carbon.available() and CHROMIUM and shutil.which("pngcheck") and shutil.which("xmllint"),
@@ -59,8 +50,7 @@ class EndToEndTest(unittest.TestCase):
         self.workdir = os.path.join(self.dir, "demo")
         self.output_path = os.path.join(self.dir, "demo.out")
         self.output = open(self.output_path, "w")
-        env = dict(os.environ, FBCQM_PLUGIN_FREEBOX=build_plugin("freebox"),
-                   FBCQM_PLUGIN_WRITE_CQM=build_plugin("write_cqm"))
+        env = demo_env()
         self.demo = subprocess.Popen(["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1",
                                       "--history", "2", "--graphite", "private", "--port", "0",
                                       "--status-every", "600"], stdout=self.output, stderr=subprocess.STDOUT,
@@ -68,13 +58,7 @@ class EndToEndTest(unittest.TestCase):
         self.started = time.time()
 
     def tearDown(self):
-        if self.demo.poll() is None:
-            self.demo.send_signal(signal.SIGINT)
-            try:
-                self.demo.wait(60)
-            except subprocess.TimeoutExpired:
-                self.demo.kill()
-                self.demo.wait()
+        interrupt(self.demo)
         self.output.close()
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)

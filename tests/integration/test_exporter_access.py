@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from exporter_support import Exporter, curl, import_rows, local_time_text, temp_dir
+from exporter_support import Exporter, SharedExporterTest, curl, import_rows, local_time_text, temp_dir
 
 SECRET = "s3cret-for-tests"
 UNTRUSTED = "127.0.0.2"
@@ -32,7 +32,7 @@ def md5(name, date, secret=SECRET):
     return hashlib.md5((name + date + secret).encode()).hexdigest()
 
 
-class ExporterAccessTest(unittest.TestCase):
+class ExporterAccessTest(SharedExporterTest):
     @classmethod
     def setUpClass(cls):
         cls.tmp = temp_dir("exporter-access-")
@@ -54,16 +54,6 @@ class ExporterAccessTest(unittest.TestCase):
         os.chmod(secret_file, 0o600)
         cls.exporter = Exporter(cls.store, cls.tmp, "--trusted", "127.0.0.1/32", "--secret-file", secret_file,
                                 "--htpasswd", cls.htpasswd).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.exporter.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if code != 0:
-            raise AssertionError("cqm-exporter exit code %s" % code)
-
-    def get(self, path, *args, source="127.0.0.1"):
-        return curl(self.exporter.url(path), *args, source=source)
 
     def assertStatus(self, path, status, *args, source=UNTRUSTED):
         reply = self.get(path, *args, source=source)

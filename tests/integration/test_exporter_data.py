@@ -13,15 +13,14 @@ import http.client
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from exporter_support import (Exporter, curl, cqm_store, dump, expected_from_dump, import_rows, local_time_text,
-                              read_table, read_txt, sample_score, table_row_to_sample, temp_dir)
+from exporter_support import (Exporter, SharedExporterTest, cqm_store, dump, expected_from_dump, import_rows,
+                              local_time_text, read_table, read_txt, sample_score, table_row_to_sample, temp_dir)
 from write_cqm_support import UnixSocketClient, write_cqm_daemon
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -50,7 +49,7 @@ def live_row(i, t):
     return (t, 100, fail, av - 1000000, av, av + 5000000, 1000000 + i * 10, 500000 + i)
 
 
-class ExporterDataTest(unittest.TestCase):
+class ExporterDataTest(SharedExporterTest):
     maxDiff = None
 
     @classmethod
@@ -93,16 +92,6 @@ class ExporterDataTest(unittest.TestCase):
             daemon.cleanup()
         if code != 0:
             raise AssertionError("collectd did not exit cleanly")
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.exporter.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if code != 0:
-            raise AssertionError("cqm-exporter exit code %s" % code)
-
-    def get(self, path, *args, **kwargs):
-        return curl(self.exporter.url(path), *args, **kwargs)
 
     def check_rows(self, graph, rows, stored):
         self.assertEqual(len(rows), len(stored), graph)

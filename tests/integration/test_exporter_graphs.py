@@ -6,7 +6,6 @@ mirror of a day's PNGs. PNGs are decoded by Python Imaging and checked by
 pngcheck, SVGs by xmllint."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import xml.etree.ElementTree as ET
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from exporter_support import Exporter, curl, import_rows, temp_dir  # noqa: E402
+from exporter_support import Exporter, SharedExporterTest, curl, import_rows, temp_dir  # noqa: E402
 
 DAY_START = 1709938800  # 2024-03-09 00:00 Europe/Paris (UTC+1)
 LEFT, RIGHT, TOP, BOTTOM, PLOT_HEIGHT = 40, 100, 50, 28, 100
@@ -32,7 +31,7 @@ def day_rows():
     return rows
 
 
-class ExporterGraphsTest(unittest.TestCase):
+class ExporterGraphsTest(SharedExporterTest):
     @classmethod
     def setUpClass(cls):
         cls.tmp = temp_dir("exporter-graphs-")
@@ -44,13 +43,6 @@ class ExporterGraphsTest(unittest.TestCase):
         stale = [(now - 7200 - 100 * k, 100, 0, 5000000, 6000000, 9000000, 1000, 2000) for k in range(30, 0, -1)]
         import_rows(cls.store, "silent", stale, cls.tmp)
         cls.exporter = Exporter(cls.store, cls.tmp, "--trusted", "127.0.0.1/32").start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.exporter.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if code != 0:
-            raise AssertionError("cqm-exporter did not exit cleanly: %s" % code)
 
     def png(self, path):
         reply = curl(self.exporter.url(path))

@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from exporter_support import EXPORTER, Exporter, curl, import_rows, temp_dir, wait_until
+from exporter_support import EXPORTER, Exporter, SharedExporterTest, curl, import_rows, temp_dir, wait_until
 
 
 def raw_request(port, data, timeout=10):
@@ -44,7 +44,7 @@ def body_of(reply):
     return reply.partition(b"\r\n\r\n")[2]
 
 
-class ExporterBadInputTest(unittest.TestCase):
+class ExporterBadInputTest(SharedExporterTest):
     @classmethod
     def setUpClass(cls):
         cls.tmp = temp_dir("exporter-robust-")
@@ -52,13 +52,6 @@ class ExporterBadInputTest(unittest.TestCase):
         last = int(time.time()) // 100 - 1
         import_rows(cls.store, "g", [((last - 5 + i) * 100, 100, 0, 1000, 2000, 3000, 4, 5) for i in range(6)], cls.tmp)
         cls.exporter = Exporter(cls.store, cls.tmp, "--trusted", "127.0.0.1/32").start()
-
-    @classmethod
-    def tearDownClass(cls):
-        code = cls.exporter.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        if code != 0:
-            raise AssertionError("cqm-exporter exit code %s" % code)
 
     def request(self, target, headers=b"", method=b"GET"):
         return raw_request(self.exporter.port, method + b" " + target + b" HTTP/1.1\r\nHost: x\r\n" + headers +

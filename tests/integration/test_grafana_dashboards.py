@@ -9,7 +9,6 @@ Graphite glob matcher used for that is checked first on its own."""
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,11 +17,11 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 import carbon  # noqa: E402
-from collectd_harness import build_plugin, wait_until  # noqa: E402
+from collectd_harness import wait_until  # noqa: E402
+from demo_support import SCRIPT, demo_env, interrupt, read  # noqa: E402
 from graphite_glob import PatternError, find_nodes, interpolate, matches, target_paths  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-SCRIPT = os.path.join(ROOT, "packaging", "demo", "run-demo.sh")
 DASHBOARDS = os.path.join(ROOT, "packaging", "grafana")
 
 
@@ -89,8 +88,7 @@ class DashboardsAgainstCarbonTest(unittest.TestCase):
         self.workdir = tempfile.mkdtemp(prefix="grafana-", dir=os.environ.get("FBCQM_TEST_TMPDIR"))
         self.output_path = os.path.join(self.workdir, "demo.out")
         self.whisper = os.path.join(self.workdir, "graphite", "storage", "whisper")
-        env = dict(os.environ, FBCQM_PLUGIN_FREEBOX=build_plugin("freebox"),
-                   FBCQM_PLUGIN_WRITE_CQM=build_plugin("write_cqm"))
+        env = demo_env()
         self.output = open(self.output_path, "w")
         # A few minutes of history: the ping target's series exists even without cqm_ping.so.
         self.demo = subprocess.Popen(["bash", SCRIPT, "--no-build", "--workdir", self.workdir, "--interval", "1",
@@ -98,20 +96,14 @@ class DashboardsAgainstCarbonTest(unittest.TestCase):
                                      stdout=self.output, stderr=subprocess.STDOUT, env=env)
 
     def tearDown(self):
-        if self.demo.poll() is None:
-            self.demo.send_signal(signal.SIGINT)
-            try:
-                self.demo.wait(60)
-            except subprocess.TimeoutExpired:
-                self.demo.kill()
-                self.demo.wait()
+        interrupt(self.demo)
         self.output.close()
         if os.environ.get("FBCQM_KEEP_TMP") != "1":
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def series(self):
         if self.demo.poll() is not None:
-            raise AssertionError("the demo exited:\n" + open(self.output_path).read())
+            raise AssertionError("the demo exited:\n" + read(self.output_path))
         found = []
         for root, _, files in os.walk(self.whisper):
             prefix = os.path.relpath(root, self.whisper).replace(os.sep, ".")

@@ -146,6 +146,20 @@ TEST_CASE("dates parse in every FireBrick spelling and are validated", "[cqm-tim
   CHECK(LocalDate{2026, 3, 9}.toString() == "2026-03-09");
 }
 
+TEST_CASE("fixed-width digit fields parse only when all are digits", "[cqm-time]") {
+  int out = -1;
+  CHECK(parseDigits("2026-11-21", 5, 2, out));
+  CHECK(out == 11);
+  CHECK(parseDigits("0000", 0, 4, out));
+  CHECK(out == 0);
+  out = 7;
+  for (const char *bad : {"1a", "-1", " 1", "+1", "1"})
+    CHECK_FALSE(parseDigits(bad, 0, 2, out));
+  CHECK_FALSE(parseDigits("12", 3, 1, out));
+  CHECK_FALSE(parseDigits("1234567890", 0, 10, out)); /* would overflow int */
+  CHECK(out == 7);
+}
+
 TEST_CASE("next and previous dates cross months and years", "[cqm-time]") {
   CHECK(LocalDate{2026, 12, 31}.next() == LocalDate{2027, 1, 1});
   CHECK(LocalDate{2024, 2, 28}.next() == LocalDate{2024, 2, 29});
