@@ -39,7 +39,8 @@ class WriteCqmConfigTest(unittest.TestCase):
     def run_daemon(self, options, feed, after=""):
         """Runs collectd with write_cqm `options` (and `after` the write_cqm block), calls feed(daemon, client),
         stops it cleanly."""
-        daemon = write_cqm_daemon("write-cqm-config", self.store, options)
+        # One write thread: values reach write_cqm in the order they were sent (several threads may reorder them).
+        daemon = write_cqm_daemon("write-cqm-config", self.store, options, write_threads=1)
         daemon.config += "\n" + after
         try:
             with daemon:
@@ -90,7 +91,8 @@ class WriteCqmConfigTest(unittest.TestCase):
 
     def assert_refused(self, options, reasons):
         before = self.fill_400_day_store()
-        daemon = write_cqm_daemon("write-cqm-config", self.store, options)
+        # One write thread: values reach write_cqm in the order they were sent (several threads may reorder them).
+        daemon = write_cqm_daemon("write-cqm-config", self.store, options, write_threads=1)
         try:
             daemon.start()
             wait_until(lambda: not daemon.running(), 30, "collectd to refuse its configuration", daemon.diagnostics)
