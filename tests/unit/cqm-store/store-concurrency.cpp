@@ -283,7 +283,9 @@ TEST_CASE("a writer killed at random points leaves a clean store", "[cqm-store][
     if (!report.value().clean())
       FAIL("fsck after kill " << run << ": " << report.value().problems.front().path << ": "
                               << report.value().problems.front().problem);
-    CHECK(report.value().interrupted <= 1);
+    /* Each kill interrupts at most the one slot being written; a graph keeps that slot until it is written
+       again, and a later run killed before reaching that graph leaves it there: at most one per run so far. */
+    CHECK(report.value().interrupted <= run + 1);
 
     /* Every sample acknowledged in this run and still inside its graph's ring is there, exact. */
     std::map<std::pair<int, std::int64_t>, std::uint32_t> runAcks;
