@@ -21,13 +21,15 @@ def target_block(graph, host, table=None, size=None):
     return "\n".join(lines)
 
 
-def cqm_ping_daemon(name, store_dir, ping_options, write_cqm=True, base_dir=None, extra_env=None, wrapper=()):
+def cqm_ping_daemon(name, store_dir, ping_options, write_cqm=True, base_dir=None, extra_env=None, wrapper=(),
+                    write_threads=None):
     """collectd with cqm_ping (ping_options go inside <Plugin cqm_ping>), csv, unixsock and write_cqm."""
     plugins = [build_plugin("cqm_ping")] + ([build_plugin("write_cqm")] if write_cqm else [])
     daemon = Collectd(name, plugins=plugins, stock_plugins=("csv", "unixsock"), base_dir=base_dir,
                       extra_env=extra_env, wrapper=wrapper)
     socket_path = os.path.join(daemon.base_dir, "collectd.sock")
-    lines = [
+    lines = ["WriteThreads %d" % write_threads] if write_threads else []
+    lines += [
         "<Plugin unixsock>",
         '  SocketFile "%s"' % socket_path,
         '  SocketGroup "root"',

@@ -68,12 +68,17 @@ class TunImpairmentTest(unittest.TestCase):
         responder = tun_responder.Responder(tmp, DEVICE, DELAY_MS)
         targets = [target_block(graph, address) for graph, address in sorted(TARGETS.items())]
         options = "\n".join(["  Interval 0.05", "  Timeout %g" % TIMEOUT] + targets)
-        daemon = cqm_ping_daemon("cqm-ping-tun", store, options)
+        # One write thread: collectd's write threads take values off one queue in parallel, so
+        # with several a target's 20 values a second could reach its cache out of order anyway.
+        daemon = cqm_ping_daemon("cqm-ping-tun", store, options, write_threads=1)
         try:
             with daemon:
                 daemon.wait_for(lambda: all(len(echoes(daemon, g)) >= ECHOES for g in TARGETS), 90,
                                 "%d echoes per target through the TUN responder" % ECHOES)
                 self.assertEqual(daemon.stop(), 0, daemon.diagnostics())
+            # Each target's values reach collectd in send order, losses included: its value
+            # cache refuses (and logs) a value older than the last one of the same name.
+            self.assertEqual(daemon.log_lines("Value too old"), [])
             responder.stop()
             for graph, address in sorted(TARGETS.items()):
                 with self.subTest(graph=graph):
@@ -90,9 +95,9 @@ class TunImpairmentTest(unittest.TestCase):
         # at most Timeout / Interval of them, plus one read callback's worth.
         self.assertGreaterEqual(len(requests), len(values))
         self.assertLessEqual(len(requests) - len(values), 40, "requests the plugin never reported")
-        # At shutdown, an echo still waiting for its Timeout was never dispatched while later
-        # answered ones were: every echo sent more than Timeout before the last dispatched one
-        # was complete when that one was dispatched, so that prefix has no gaps.
+        # At shutdown, echoes still waiting for their Timeout (and the answered ones held behind
+        # them) were never dispatched: every echo sent more than Timeout before the last
+        # dispatched one was complete when that one was dispatched, so that prefix has no gaps.
         complete = [v for v in values if v[0] < values[-1][0] - TIMEOUT - 0.01]
         self.assertGreaterEqual(len(complete), ECHOES - 20)
         # Pair each value with the request the kernel saw entering the device nearest its send

@@ -34,11 +34,14 @@ constexpr unsigned kGenerationBits = 12;
 constexpr std::uint32_t kGenerationMask = (1U << kGenerationBits) - 1;
 constexpr std::size_t kMaxSlots = std::size_t{1} << (32 - kGenerationBits);
 
+/* One echo of a target, from its send until its result is handed over. */
 struct InFlight {
+  enum class State : std::uint8_t { Free, Waiting, Answered };
   std::int64_t sentRealNs = 0;
   std::int64_t sentMonoNs = 0;
+  double rttMs = 0; /* once Answered; NaN when lost or not sent */
   std::uint16_t sequence = 0;
-  bool waiting = false;
+  State state = State::Free;
 };
 
 /*
@@ -48,6 +51,7 @@ struct InFlight {
 struct TargetState {
   bool active = false;
   std::uint16_t nextSequence = 0;
+  std::uint16_t firstHeld = 0; /* the oldest echo whose result is not handed over yet (== nextSequence: none) */
   std::uint32_t token = 0;      /* changes on every (re)start: stale deadlines and replies are recognised by it */
   IcmpSocket *socket = nullptr; /* resolved once per (re)start, not per echo */
   std::array<InFlight, kRing> ring{};
@@ -161,6 +165,7 @@ struct PingEngine::Impl {
     state.active = true;
     state.token = static_cast<std::uint32_t>(slot << kGenerationBits) | generation;
     state.nextSequence = static_cast<std::uint16_t>(random());
+    state.firstHeld = state.nextSequence;
     state.phaseNs = static_cast<std::int64_t>(std::fmod(static_cast<double>(slot) * kGoldenFraction, 1.0) *
                                               static_cast<double>(intervalNs));
     state.ring = {};
@@ -217,13 +222,15 @@ struct PingEngine::Impl {
         continue;
       auto found = wantedIndex.find(slots[slot].spec.graph);
       if (found == wantedIndex.end()) {
+        releaseAnswered(slots[slot]);
         stopTarget(slot);
         continue;
       }
       EngineTarget &spec = wanted[found->second];
-      if (!slots[slot].spec.sameProbe(spec))
+      if (!slots[slot].spec.sameProbe(spec)) {
+        releaseAnswered(slots[slot]);
         startTarget(slot, std::move(spec)); /* new token: its echoes in flight are forgotten */
-      else
+      } else
         slots[slot].spec.unresolvedReason = spec.unresolvedReason;
       wantedIndex.erase(found);
     }
@@ -254,8 +261,57 @@ struct PingEngine::Impl {
     localResults.push_back(EchoResult{state.spec.graph, sentRealNs, rttMs});
   }
 
+  /*
+   * Hands over, in send order, every result from the oldest held echo up to
+   * the first one still waiting. A reply therefore waits behind an earlier
+   * echo until that one is answered or its Timeout passes: collectd's value
+   * cache refuses a value older than the last one of the same name ("Value
+   * too old"), so each target's times must only increase.
+   */
+  void release(TargetState &state) {
+    while (state.firstHeld != state.nextSequence) {
+      InFlight &entry = state.ring[state.firstHeld % kRing];
+      if (entry.state != InFlight::State::Answered)
+        return;
+      emit(state, entry.sentRealNs, entry.rttMs);
+      entry.state = InFlight::State::Free;
+      ++state.firstHeld;
+    }
+  }
+
+  void settle(TargetState &state, InFlight &entry, double rttMs) {
+    entry.state = InFlight::State::Answered;
+    entry.rttMs = rttMs;
+    release(state);
+  }
+
+  /* Before a stop or a re-target: results already known are handed over, echoes still waiting are forgotten. */
+  void releaseAnswered(TargetState &state) {
+    for (; state.firstHeld != state.nextSequence; ++state.firstHeld) {
+      InFlight &entry = state.ring[state.firstHeld % kRing];
+      if (entry.state == InFlight::State::Answered)
+        emit(state, entry.sentRealNs, entry.rttMs);
+      entry.state = InFlight::State::Free;
+    }
+  }
+
+  /* Frees the ring entry of the next echo; cannot be needed while Timeout fits the ring (the oldest count as lost). */
+  void makeRoom(TargetState &state) {
+    while (static_cast<std::uint16_t>(state.nextSequence - state.firstHeld) >= kRing) {
+      InFlight &oldest = state.ring[state.firstHeld % kRing];
+      if (oldest.state == InFlight::State::Waiting) {
+        ++localStats.lost;
+        oldest.state = InFlight::State::Answered;
+        oldest.rttMs = std::nan("");
+      }
+      release(state);
+    }
+  }
+
   void sendEcho(TargetState &state, std::int64_t now) {
+    makeRoom(state);
     const std::uint16_t sequence = state.nextSequence++;
+    InFlight &entry = state.ring[sequence % kRing];
     std::int64_t sentRealNs = 0;
     std::string why;
     if (state.spec.address.length == 0) {
@@ -266,23 +322,18 @@ struct PingEngine::Impl {
       if (err != 0)
         why = "sending to " + state.spec.address.text() + ": " + errnoText(err);
     }
+    entry = InFlight{sentRealNs, now, 0, sequence, InFlight::State::Waiting};
     if (!why.empty()) {
       /* An echo that cannot leave is a failed poll, as on a line that is down. */
       if (sentRealNs == 0)
-        sentRealNs = realtimeNs();
+        entry.sentRealNs = realtimeNs();
       ++localStats.sendErrors;
       ++localStats.lost;
       localStats.lastSendError = state.spec.graph + ": " + why;
-      emit(state, sentRealNs, std::nan(""));
+      settle(state, entry, std::nan(""));
       return;
     }
     ++localStats.sent;
-    InFlight &entry = state.ring[sequence % kRing];
-    if (entry.waiting) { /* cannot happen while Timeout fits the ring; counted as lost all the same */
-      ++localStats.lost;
-      emit(state, entry.sentRealNs, std::nan(""));
-    }
-    entry = InFlight{sentRealNs, now, sequence, true};
     deadlines.push_back(Deadline{now + timeoutNs, state.token, sequence});
   }
 
@@ -312,11 +363,10 @@ struct PingEngine::Impl {
       if (!state)
         continue; /* stopped or re-targeted since */
       InFlight &entry = state->ring[d.sequence % kRing];
-      if (!entry.waiting || entry.sequence != d.sequence)
+      if (entry.state != InFlight::State::Waiting || entry.sequence != d.sequence)
         continue;
-      entry.waiting = false;
       ++localStats.lost;
-      emit(*state, entry.sentRealNs, std::nan(""));
+      settle(*state, entry, std::nan(""));
     }
   }
 
@@ -328,7 +378,7 @@ struct PingEngine::Impl {
     if (!echo.from.sameHost(state.spec.address))
       return;
     InFlight &entry = state.ring[echo.fields.sequence % kRing];
-    if (!entry.waiting || entry.sequence != echo.fields.sequence) {
+    if (entry.state != InFlight::State::Waiting || entry.sequence != echo.fields.sequence) {
       ++localStats.lateReplies; /* after its Timeout (already counted lost), or a duplicate */
       return;
     }
@@ -343,11 +393,10 @@ struct PingEngine::Impl {
       ++localStats.lateReplies; /* read before its deadline was checked, but it came after Timeout: lost */
       return;
     }
-    entry.waiting = false;
     if (!echo.kernelTimestamp)
       ++localStats.noKernelTimestamp;
     ++localStats.replies;
-    emit(state, entry.sentRealNs, static_cast<double>(rttNs) / 1e6);
+    settle(state, entry, static_cast<double>(rttNs) / 1e6);
   }
 
   void publish() {

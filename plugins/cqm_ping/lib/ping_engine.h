@@ -4,7 +4,9 @@
  * address family and routing table, plus an eventfd for control). Each target
  * sends one echo per Interval at its own phase, phases spread evenly over the
  * interval; every echo gives exactly one EchoResult: its round-trip time, or
- * NaN when no reply came within Timeout or it could not be sent.
+ * NaN when no reply came within Timeout or it could not be sent. A target's
+ * results are handed over in send order (a reply waits, at most Timeout,
+ * behind an earlier echo still unanswered), so its times only increase.
  *
  * Thread-safe API; results and notices are collected by the caller (the
  * collectd adapter drains them from its read callback).
