@@ -5,7 +5,7 @@ wrk cannot choose its source address, so the roles of the two loopback
 addresses are swapped against the rest of the suite: wrk floods from
 127.0.0.1 (untrusted, with a valid URL hash, so each of its requests is real
 work competing for the one worker), and the trusted client (--trusted
-127.0.0.2/32) fetches the same 1000-sample csv from 127.0.0.2 in a loop.
+127.0.0.2/32) fetches yesterday's csv from 127.0.0.2 in a loop.
 
 The response cache is off (--cache-mb 0): every request is real work for the
 one worker, as on a FireBrick (a cached answer is sent without a worker).
@@ -54,7 +54,9 @@ class ExporterLoadTest(unittest.TestCase):
     def run_flood(self, exporter):
         date = local_time_text(time.time())[:10]
         path = "/cqm/%s/line.csv" % hashlib.sha1(("line" + date + SECRET).encode()).hexdigest()
-        trusted_path = "/cqm/line.csv"
+        # A past day: its answer cannot change while the test runs (an undated one shifts by a
+        # sample when a 100-s boundary passes during the flood).
+        trusted_path = "/cqm/%s/line.csv" % local_time_text(time.time() - 86400)[:10]
 
         connection = http.client.HTTPConnection("127.0.0.1", exporter.port, timeout=10,
                                                 source_address=("127.0.0.2", 0))
