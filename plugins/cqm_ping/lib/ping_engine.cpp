@@ -51,7 +51,7 @@ struct InFlight {
 struct TargetState {
   bool active = false;
   std::uint16_t nextSequence = 0;
-  std::uint16_t firstHeld = 0; /* the oldest echo whose result is not handed over yet (== nextSequence: none) */
+  std::uint16_t firstHeld = 0;  /* the oldest echo whose result is not handed over yet (== nextSequence: none) */
   std::uint32_t token = 0;      /* changes on every (re)start: stale deadlines and replies are recognised by it */
   IcmpSocket *socket = nullptr; /* resolved once per (re)start, not per echo */
   std::array<InFlight, kRing> ring{};
