@@ -140,8 +140,10 @@ class TunImpairmentTest(unittest.TestCase):
                                  (i, request["seq"], kernel_hold_ms))
             hold_ms = (request["tx_ns"] - request["rx_ns"]) / 1e6
             self.assertGreaterEqual(rtt_ms, DELAY_MS, "echo %d" % i)
-            self.assertTrue(0.0 <= rtt_ms - hold_ms <= 50.0, "echo %d: RTT %.3f ms, hold %.3f ms" %
-                            (i, rtt_ms, hold_ms))
+            # The responder's own hold (read to write) lies inside the RTT. How long the request
+            # waited before a starved responder read it is not bounded here; the kernel's stamps
+            # on the device, next, bound what cqm_ping adds.
+            self.assertGreaterEqual(rtt_ms, hold_ms, "echo %d: RTT %.3f ms, hold %.3f ms" % (i, rtt_ms, hold_ms))
             self.assertTrue(0.0 <= rtt_ms - kernel_hold_ms <= 5.0, "echo %d: RTT %.6f ms, on the device %.6f ms" %
                             (i, rtt_ms, kernel_hold_ms))
         # A starved responder is an accident of a loaded machine, not the impairment under test.
