@@ -22,12 +22,12 @@ Checks, per target:
   tolerance: the loss is known per echo; only a reply within 5 ms of
   Timeout may go either way, and such late answers of a starved responder
   must stay under 5 %);
-- each measured RTT >= the 20 ms delay, and RTT - hold actually applied
-  within 0 .. 50 ms: the responder stamps the hold after reading the request
-  and before writing the reply, so the true RTT can only be longer (no
-  tolerance below); above it are the kernel path and the responder's wake-up
-  latency before reading (a Python process woken from select(): tens of
-  milliseconds seen on a loaded 2-core machine);
+- each measured RTT >= the 20 ms delay and >= the hold actually applied:
+  the responder stamps the hold after reading the request and before
+  writing the reply, so the true RTT can only be longer (no tolerance
+  below); above it are the kernel path and the responder's wake-up latency
+  before reading (a Python process woken from select(): up to 55 ms seen
+  on a loaded 2-core machine), which the next check bounds instead;
 - RTT - the hold seen on the device (kernel stamps of the request going in
   and the reply coming out, from a packet socket) within 0 .. 5 ms: cqm_ping
   stamps its send before sendto() and its receive after the reply left the
