@@ -20,13 +20,15 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from write_cqm_support import ExpectedGraph, UnixSocketClient, cqm_store, dump, wait_until, write_cqm_daemon
+from write_cqm_support import (ExpectedGraph, UnixSocketClient, build_plugin, cqm_store, dump, wait_until,
+                               write_cqm_daemon)
 from processes import HarnessError  # noqa: E402 (the harness is on the path once write_cqm_support is imported)
 
 HOST = "testhost"
@@ -201,8 +203,23 @@ class WriteCqmErrorTest(unittest.TestCase):
 
 
     def test_flush_racing_shutdown(self):
+        """FLUSH commands keep coming while write_cqm shuts down.
+
+        fbcqm_probe (loaded after write_cqm, so its shutdown callback runs after write_cqm's)
+        holds collectd's shutdown until the flood has stopped: collectd 5.12 frees its flush
+        list after the shutdown callbacks while unixsock's detached client threads may still be
+        inside plugin_flush, a crash of collectd itself (seen about twice in a hundred runs on a
+        loaded machine) that says nothing about write_cqm.
+        """
         store = os.path.join(self.tmp, "store")
-        daemon, client = self.start(store)
+        barrier = os.path.join(self.tmp, "flood-stopped")
+        daemon = write_cqm_daemon("write-cqm-err", store)
+        daemon.plugins.append(build_plugin("fbcqm_probe"))
+        daemon.config += "\nLoadPlugin fbcqm_probe\n<Plugin fbcqm_probe>\n  ShutdownBarrier \"%s\"\n</Plugin>" % barrier
+        self.daemons.append(daemon)
+        daemon.start()
+        client = UnixSocketClient(daemon)
+        self.addCleanup(client.close)
         expected = ExpectedGraph()
         send_echoes(client, "racing", expected, S0, 100, 2.0)
         self.wait_for_graph(daemon, store, "racing", expected)
@@ -210,7 +227,7 @@ class WriteCqmErrorTest(unittest.TestCase):
         flushed = []
 
         def flood():
-            """Several connections flushing until the daemon goes (each unixsock connection is its own thread)."""
+            """Several connections flushing until told to stop (each unixsock connection is its own thread)."""
             while not stop.is_set():
                 try:
                     flusher = UnixSocketClient(daemon, timeout=2)
@@ -219,18 +236,27 @@ class WriteCqmErrorTest(unittest.TestCase):
                         flushed.append(1)
                     flusher.close()
                 except (OSError, AssertionError, HarnessError):
-                    return  # the daemon is going: connections are refused or it has gone
+                    if stop.wait(0.01):
+                        return  # refused while collectd goes: keep trying until told to stop
 
         threads = [threading.Thread(target=flood) for _ in range(3)]
         for t in threads:
             t.start()
-        wait_until(lambda: len(flushed) >= 30, 10, "FLUSH commands answered")
+        try:
+            wait_until(lambda: len(flushed) >= 30, 10, "FLUSH commands answered")
+            daemon.process.send_signal(signal.SIGTERM)
+            # write_cqm's shutdown callback has run, under the flood, once the probe's waits.
+            wait_until(lambda: daemon.log_lines("shutdown barrier: waiting"), 20, "write_cqm shut down under FLUSH")
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(10)
+            with open(barrier, "w"):
+                pass
         code = daemon.stop()
-        stop.set()
-        for t in threads:
-            t.join(10)
         self.assertEqual(code, 0, "collectd did not exit cleanly" + daemon.diagnostics())
         self.assertEqual(daemon.log_lines("AddressSanitizer"), [])
+        self.assertTrue(daemon.log_lines("shutdown barrier passed"), daemon.diagnostics())
 
 
 if __name__ == "__main__":

@@ -12,13 +12,26 @@
  *     <Compare>             # value_rules_probe.h: our config readers against collectd's
  *       Boolean "yes"
  *     </Compare>
+ *     ShutdownBarrier "/path/file"
  *   </Plugin>
+ *
+ * ShutdownBarrier: the probe's shutdown callback (collectd runs them in
+ * registration order, so after those of the plugins loaded before it) logs
+ * that it waits, then waits until the file exists (at most 20 s). A test can
+ * so keep clients busy while the plugins before it shut down, and stop them
+ * before collectd frees its callback lists: collectd 5.12's unixsock client
+ * threads are detached and not stopped at shutdown, so a FLUSH still running
+ * then walks a freed flush list (a crash of collectd itself, not of a plugin).
  */
 #include "collectd/collectd_api.h"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "collectd/config_values.h"
 #include "collectd/plugin_guard.h"
@@ -81,6 +94,24 @@ int configProbe(oconfig_item_t *block) {
   return plugin_register_complex_read(nullptr, callbackName.c_str(), probeRead, 0, &userData);
 }
 
+std::string g_shutdownBarrier;
+
+int probeShutdown() {
+  return fbcqm::collectd::guarded(kPlugin, "shutdown", [&] {
+    INFO("%s plugin: shutdown barrier: waiting for %s.", kPlugin, g_shutdownBarrier.c_str());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (access(g_shutdownBarrier.c_str(), F_OK) != 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ERROR("%s plugin: shutdown barrier: %s did not appear within 20 s.", kPlugin, g_shutdownBarrier.c_str());
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    INFO("%s plugin: shutdown barrier passed.", kPlugin);
+    return 0;
+  });
+}
+
 int probeConfig(oconfig_item_t *config) {
   return fbcqm::collectd::guarded(kPlugin, "config", [&] {
     for (int i = 0; i < config->children_num; ++i) {
@@ -89,7 +120,10 @@ int probeConfig(oconfig_item_t *config) {
         configProbe(child); /* a bad block is skipped; the others still load */
       else if (strcasecmp(child->key, "Compare") == 0)
         fbcqm::probe::compareValues(child);
-      else
+      else if (strcasecmp(child->key, "ShutdownBarrier") == 0) {
+        if (fbcqm::collectd::configString(kPlugin, child, g_shutdownBarrier))
+          plugin_register_shutdown(kPlugin, probeShutdown);
+      } else
         ERROR("%s plugin: Invalid configuration option: %s.", kPlugin, child->key);
     }
     return 0;
