@@ -301,10 +301,10 @@ struct PingEngine::Impl {
       InFlight &oldest = state.ring[state.firstHeld % kRing];
       if (oldest.state == InFlight::State::Waiting) {
         ++localStats.lost;
-        oldest.state = InFlight::State::Answered;
-        oldest.rttMs = std::nan("");
+        settle(state, oldest, std::nan(""));
+      } else {
+        release(state);
       }
-      release(state);
     }
   }
 
