@@ -8,6 +8,7 @@
  */
 #include "collectd/collectd_api.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,9 @@ struct Plugin {
   std::string lastRefused;
   EngineStats reported;
   Complaints complaints;
+  /* Kept between read callbacks: the engine and we swap it back and forth, so neither regrows a vector per second. */
+  std::vector<EchoResult> results;
+  std::vector<std::uint32_t> dispatchOrder;
   /* Handed over from the URL callback (another read thread). */
   std::mutex urlMutex;
   std::optional<std::vector<cqm::PingTarget>> urlTargets;
@@ -211,9 +215,26 @@ void logNotices(Plugin &p) {
 }
 
 void dispatchResults(Plugin &p) {
-  std::vector<EchoResult> results = p.engine.takeResults();
+  std::vector<EchoResult> &results = p.results;
+  p.engine.takeResults(results);
   if (results.empty())
     return;
+  /*
+   * In name order: collectd's value cache is a tree keyed by name, so each
+   * lookup then walks nearly the path of the one before, already in the
+   * processor's cache (the write threads spent a third less). Sorted through
+   * a kept index, so that no large block is allocated here: that would make
+   * malloc sort out the thousands of small blocks collectd's write threads
+   * free into this thread's heap.
+   */
+  std::vector<std::uint32_t> &order = p.dispatchOrder;
+  order.resize(results.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const int byName = results[a].graph.compare(results[b].graph);
+    return byName != 0 ? byName < 0 : a < b; /* one target's results stay in time order */
+  });
   value_t value;
   value_list_t list = VALUE_LIST_INIT;
   list.values = &value;
@@ -221,7 +242,8 @@ void dispatchResults(Plugin &p) {
   list.interval = DOUBLE_TO_CDTIME_T(p.settings.intervalSeconds);
   sstrncpy(list.plugin, kPlugin, sizeof list.plugin);
   sstrncpy(list.type, "ping", sizeof list.type);
-  for (const EchoResult &result : results) {
+  for (std::uint32_t index : order) {
+    const EchoResult &result = results[index];
     value.gauge = std::isnan(result.rttMs) ? NAN : result.rttMs;
     list.time = NS_TO_CDTIME_T(static_cast<std::uint64_t>(result.sentRealNs));
     sstrncpy(list.type_instance, result.graph.c_str(), sizeof list.type_instance);

@@ -61,24 +61,34 @@ std::string configure(int fd, int family, const SocketOptions &options) {
 
 } // namespace
 
+bool SocketAddress::assign(const sockaddr *address, socklen_t addressLength) {
+  storage = Storage{};
+  length = 0;
+  const bool v4 = address->sa_family == AF_INET && addressLength >= sizeof(sockaddr_in);
+  const bool v6 = address->sa_family == AF_INET6 && addressLength >= sizeof(sockaddr_in6);
+  if (!v4 && !v6)
+    return false;
+  length = v4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  std::memcpy(&storage, address, length);
+  return true;
+}
+
 bool SocketAddress::sameHost(const SocketAddress &other) const {
   if (family() != other.family())
     return false;
   if (family() == AF_INET)
-    return reinterpret_cast<const sockaddr_in &>(storage).sin_addr.s_addr ==
-           reinterpret_cast<const sockaddr_in &>(other.storage).sin_addr.s_addr;
+    return storage.v4.sin_addr.s_addr == other.storage.v4.sin_addr.s_addr;
   if (family() == AF_INET6)
-    return std::memcmp(&reinterpret_cast<const sockaddr_in6 &>(storage).sin6_addr,
-                       &reinterpret_cast<const sockaddr_in6 &>(other.storage).sin6_addr, sizeof(in6_addr)) == 0;
+    return std::memcmp(&storage.v6.sin6_addr, &other.storage.v6.sin6_addr, sizeof(in6_addr)) == 0;
   return false;
 }
 
 std::string SocketAddress::text() const {
   char buffer[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in &>(storage).sin_addr, buffer, sizeof buffer);
+    inet_ntop(AF_INET, &storage.v4.sin_addr, buffer, sizeof buffer);
   else if (family() == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 &>(storage).sin6_addr, buffer, sizeof buffer);
+    inet_ntop(AF_INET6, &storage.v6.sin6_addr, buffer, sizeof buffer);
   else
     return "(none)";
   return buffer;
@@ -86,13 +96,13 @@ std::string SocketAddress::text() const {
 
 std::optional<SocketAddress> parseNumericAddress(const std::string &text) {
   SocketAddress address;
-  auto *v4 = reinterpret_cast<sockaddr_in *>(&address.storage);
+  sockaddr_in *v4 = &address.storage.v4;
   if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     address.length = sizeof(sockaddr_in);
     return address;
   }
-  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&address.storage);
+  sockaddr_in6 *v6 = &address.storage.v6;
   std::string host = text;
   const std::size_t percent = host.find('%');
   if (percent != std::string::npos) {
@@ -198,9 +208,7 @@ int IcmpSocket::send(const SocketAddress &to, std::uint16_t sequence, std::uint3
   }
 }
 
-void IcmpSocket::receiveAll(const std::function<void(const ReceivedEcho &)> &onEcho) {
-  /* recvmmsg: one system call for up to kBatch replies (10,000 targets answer in bursts). */
-  constexpr unsigned kBatch = 32;
+std::size_t IcmpSocket::receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained) {
   constexpr std::size_t kMaxPacket = 2048; /* more than any echo we send; a longer reply is truncated, not ours */
   struct Slot {
     std::uint8_t data[kMaxPacket];
@@ -209,55 +217,54 @@ void IcmpSocket::receiveAll(const std::function<void(const ReceivedEcho &)> &onE
     iovec iov;
   };
   if (!receiveSlots_)
-    receiveSlots_ = std::make_unique<std::uint8_t[]>(sizeof(Slot) * kBatch);
+    receiveSlots_ = std::make_unique<std::uint8_t[]>(sizeof(Slot) * kReceiveBatch);
   Slot *slots = reinterpret_cast<Slot *>(receiveSlots_.get());
-  mmsghdr messages[kBatch];
+  mmsghdr messages[kReceiveBatch];
+  for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+    slots[i].iov = iovec{slots[i].data, sizeof slots[i].data};
+    msghdr &message = messages[i].msg_hdr;
+    message = msghdr{};
+    message.msg_name = &slots[i].from;
+    message.msg_namelen = sizeof slots[i].from;
+    message.msg_iov = &slots[i].iov;
+    message.msg_iovlen = 1;
+    message.msg_control = slots[i].control;
+    message.msg_controllen = sizeof slots[i].control;
+  }
+  int count;
+  do
+    count = recvmmsg(fd_, messages, kReceiveBatch, MSG_DONTWAIT, nullptr);
+  while (count < 0 && errno == EINTR);
+  /* EAGAIN: drained; other errors (ICMP errors queued on the socket) are not replies. */
+  drained = count < static_cast<int>(kReceiveBatch);
   const bool ipv6 = family_ == AF_INET6;
   const bool withIpHeader = kind_ == SocketKind::Raw && !ipv6;
-  for (;;) {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      slots[i].iov = iovec{slots[i].data, sizeof slots[i].data};
-      msghdr &message = messages[i].msg_hdr;
-      message = msghdr{};
-      message.msg_name = &slots[i].from;
-      message.msg_namelen = sizeof slots[i].from;
-      message.msg_iov = &slots[i].iov;
-      message.msg_iovlen = 1;
-      message.msg_control = slots[i].control;
-      message.msg_controllen = sizeof slots[i].control;
-    }
-    const int count = recvmmsg(fd_, messages, kBatch, MSG_DONTWAIT, nullptr);
-    if (count < 0) {
-      if (errno == EINTR)
-        continue;
-      return; /* EAGAIN: drained; other errors (ICMP errors queued on the socket) are not replies */
-    }
-    for (int i = 0; i < count; ++i) {
-      msghdr &message = messages[i].msg_hdr;
-      ReceivedEcho echo;
-      std::memcpy(&echo.from.storage, &slots[i].from, message.msg_namelen);
-      echo.from.length = message.msg_namelen;
-      for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-          timespec ts{};
-          std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
-          echo.receivedRealNs = toNs(ts);
-          echo.kernelTimestamp = true;
-        }
+  std::size_t echoes = 0;
+  for (int i = 0; i < count; ++i) {
+    msghdr &message = messages[i].msg_hdr;
+    auto fields = parseEchoReply(slots[i].data, messages[i].msg_len, ipv6, withIpHeader);
+    if (!fields)
+      continue;
+    if (kind_ == SocketKind::Raw && fields->identifier != identifier_)
+      continue; /* another program's echo, seen because raw sockets get every echo reply */
+    ReceivedEcho &echo = out[echoes];
+    echo.fields = *fields;
+    if (!echo.from.assign(reinterpret_cast<const sockaddr *>(&slots[i].from), message.msg_namelen))
+      continue;
+    echo.kernelTimestamp = false;
+    for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        echo.receivedRealNs = toNs(ts);
+        echo.kernelTimestamp = true;
       }
-      if (!echo.kernelTimestamp)
-        echo.receivedRealNs = realtimeNs();
-      auto fields = parseEchoReply(slots[i].data, messages[i].msg_len, ipv6, withIpHeader);
-      if (!fields)
-        continue;
-      if (kind_ == SocketKind::Raw && fields->identifier != identifier_)
-        continue; /* another program's echo, seen because raw sockets get every echo reply */
-      echo.fields = *fields;
-      onEcho(echo);
     }
-    if (count < static_cast<int>(kBatch))
-      return;
+    if (!echo.kernelTimestamp)
+      echo.receivedRealNs = realtimeNs();
+    ++echoes;
   }
+  return echoes;
 }
 
 } // namespace fbcqm::cqm_ping

@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,13 +21,23 @@
 
 namespace fbcqm::cqm_ping {
 
-/* An address with its length, as the socket calls take it. */
+/*
+ * An IPv4 or IPv6 address with its length, as the socket calls take it: 32
+ * bytes, not sockaddr_storage's 128, since every target keeps one on the
+ * engine's hot path.
+ */
 struct SocketAddress {
-  sockaddr_storage storage{};
+  union Storage {
+    sockaddr any;
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  } storage{};
   socklen_t length = 0;
 
-  int family() const { return length == 0 ? AF_UNSPEC : storage.ss_family; }
-  const sockaddr *get() const { return reinterpret_cast<const sockaddr *>(&storage); }
+  int family() const { return length == 0 ? AF_UNSPEC : storage.any.sa_family; }
+  const sockaddr *get() const { return &storage.any; }
+  /* Copies a kernel-given address; false (and length 0) when it is no IPv4 or IPv6 address. */
+  bool assign(const sockaddr *address, socklen_t addressLength);
   bool sameHost(const SocketAddress &other) const;
   std::string text() const;
 };
@@ -80,8 +89,17 @@ public:
   int send(const SocketAddress &to, std::uint16_t sequence, std::uint32_t token, std::size_t payloadSize,
            std::int64_t &sentRealNs);
 
-  /* Reads every pending datagram, calling onEcho for each of our echo replies. */
-  void receiveAll(const std::function<void(const ReceivedEcho &)> &onEcho);
+  /* Datagrams read by one receiveBatch() call (recvmmsg): 10,000 targets answer in bursts. */
+  static constexpr std::size_t kReceiveBatch = 32;
+
+  /*
+   * Reads up to kReceiveBatch pending datagrams with one system call and
+   * stores our echo replies among them in out[0 ..]; returns how many.
+   * drained is set when the socket has nothing more to read. The caller gets
+   * a whole batch at once, so it can fetch each reply's target before
+   * handling any.
+   */
+  std::size_t receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained);
 
 private:
   IcmpSocket(int fd, int family, SocketKind kind, std::uint16_t identifier, std::string refusal)

@@ -33,35 +33,47 @@ constexpr double kGoldenFraction = 0.6180339887498949;
 constexpr unsigned kGenerationBits = 12;
 constexpr std::uint32_t kGenerationMask = (1U << kGenerationBits) - 1;
 constexpr std::size_t kMaxSlots = std::size_t{1} << (32 - kGenerationBits);
-
-/* One echo of a target, from its send until its result is handed over. */
-struct InFlight {
-  enum class State : std::uint8_t { Free, Waiting, Answered };
-  std::int64_t sentRealNs = 0;
-  std::int64_t sentMonoNs = 0;
-  double rttMs = 0; /* once Answered; NaN when lost or not sent */
-  std::uint16_t sequence = 0;
-  State state = State::Free;
-};
+constexpr std::uint32_t kNoPosition = UINT32_MAX;
 
 /*
- * Hot fields first and small (an echo touches this and one ring entry): with
- * 10,000 targets the states do not fit in the cache, and every miss counts.
+ * One echo of a target, from its send until its result is handed over: 16
+ * bytes, so a target's whole ring is two cache lines.
  */
-struct TargetState {
-  bool active = false;
-  std::uint16_t nextSequence = 0;
-  std::uint16_t firstHeld = 0;  /* the oldest echo whose result is not handed over yet (== nextSequence: none) */
-  std::uint32_t token = 0;      /* changes on every (re)start: stale deadlines and replies are recognised by it */
-  IcmpSocket *socket = nullptr; /* resolved once per (re)start, not per echo */
-  std::array<InFlight, kRing> ring{};
-  EngineTarget spec;
-  std::int64_t phaseNs = 0; /* send offset within each interval */
+struct InFlight {
+  static constexpr std::int64_t kLost = INT64_MIN;
+  std::int64_t sentRealNs = 0; /* the value's time */
+  /* While waiting: the monotonic send time (>= 0). Once settled: kLost, or -1 - the round-trip time in ns. */
+  std::int64_t mark = 0;
+
+  bool waiting() const { return mark >= 0; }
+  void settle(std::int64_t rttNs) { mark = rttNs < 0 ? kLost : -1 - rttNs; }
+  double rttMs() const { return mark == kLost ? std::nan("") : static_cast<double>(-1 - mark) / 1e6; }
 };
 
-struct WheelEntry {
-  std::int64_t phaseNs;
-  std::size_t slot;
+struct alignas(64) Ring {
+  std::array<InFlight, kRing> entries{};
+};
+
+/* What an echo and its reply read of a target besides its ring: one cache line. */
+struct alignas(64) TargetHot {
+  std::uint32_t token = 0; /* changes on every (re)start: stale deadlines and replies are recognised by it */
+  std::uint16_t nextSequence = 0;
+  std::uint16_t firstHeld = 0;  /* the oldest echo whose result is not handed over yet (== nextSequence: none) */
+  IcmpSocket *socket = nullptr; /* resolved on the first echo after a (re)start, not per echo */
+  std::uint16_t payloadSize = 0;
+  SocketAddress destination; /* length 0: not resolved; each echo then fails */
+
+  std::size_t slot() const { return token >> kGenerationBits; }
+  /* Whether sequence names an echo sent and not yet handed over. */
+  bool holds(std::uint16_t sequence) const {
+    return static_cast<std::uint16_t>(sequence - firstHeld) < static_cast<std::uint16_t>(nextSequence - firstHeld);
+  }
+};
+static_assert(sizeof(TargetHot) == 64, "a target's hot state is one cache line");
+
+/* The rest of a running target, read only when something is not routine. */
+struct TargetCold {
+  EngineTarget spec;
 };
 
 struct Deadline {
@@ -71,6 +83,11 @@ struct Deadline {
 };
 
 std::string errnoText(int err) { return std::strerror(err); }
+
+std::int64_t phaseOfSlot(std::size_t slot, std::int64_t intervalNs) {
+  return static_cast<std::int64_t>(std::fmod(static_cast<double>(slot) * kGoldenFraction, 1.0) *
+                                   static_cast<double>(intervalNs));
+}
 
 } // namespace
 
@@ -98,16 +115,34 @@ struct PingEngine::Impl {
   /* Engine thread only. */
   std::map<std::pair<int, std::uint32_t>, std::unique_ptr<IcmpSocket>> sockets;
   std::map<std::pair<int, std::uint32_t>, std::string> socketFailures;
-  std::vector<TargetState> slots;
+
+  /*
+   * A slot is a target's identity while it runs: its token and its phase
+   * (frac(slot * phi) of the Interval) derive from it. Slots are reused
+   * lowest first, so phases stay spread as targets come and go.
+   */
+  std::vector<std::uint32_t> positionOfSlot;  /* kNoPosition: free */
+  std::vector<std::uint32_t> lastTokenOfSlot; /* its generation goes on counting across restarts */
   std::vector<std::size_t> freeSlots;
   std::unordered_map<std::string, std::size_t> slotByGraph;
+
   /*
-   * The schedule is a wheel: active slots sorted by phase, visited in turn,
-   * one turn per Interval (O(1) per echo, no heap).
+   * The running targets, stored by position in phase order: the schedule is
+   * a wheel visited one position after the other, one turn per Interval (no
+   * heap, O(1) per echo), and since replies come back in about the order
+   * their echoes left, the engine walks its memory in order too. With 10,000
+   * targets the state does not stay in the processor's caches between two
+   * echoes of a target, and a walk in order is what the hardware fetches
+   * ahead; a walk in slot order was a trip to memory per line touched.
    */
-  std::vector<WheelEntry> wheel;
+  std::vector<TargetHot> hot;
+  std::vector<Ring> rings;
+  std::vector<std::string> names;
+  std::vector<std::int64_t> phases;
+  std::vector<TargetCold> cold;
   std::size_t cursor = 0;
   std::int64_t turnStartNs = 0;
+
   std::deque<Deadline> deadlines; /* in send order, hence in deadline order (one Timeout for all) */
   std::mt19937 random{std::random_device{}()};
   std::vector<EchoResult> localResults; /* handed over once per loop turn: one lock, not one per echo */
@@ -151,65 +186,83 @@ struct PingEngine::Impl {
     return raw;
   }
 
-  /* The target a token names, if it is still the same (re)start of it. */
-  TargetState *byToken(std::uint32_t token) {
+  /* The position of the target a token names, if it is still the same (re)start of it; kNoPosition otherwise. */
+  std::uint32_t positionOf(std::uint32_t token) const {
     const std::size_t slot = token >> kGenerationBits;
-    if (slot >= slots.size() || !slots[slot].active || slots[slot].token != token)
-      return nullptr;
-    return &slots[slot];
+    if (slot >= positionOfSlot.size())
+      return kNoPosition;
+    const std::uint32_t position = positionOfSlot[slot];
+    if (position == kNoPosition || hot[position].token != token)
+      return kNoPosition;
+    return position;
   }
 
-  void startTarget(std::size_t slot, EngineTarget spec) {
-    TargetState &state = slots[slot];
-    const std::uint32_t generation = ((state.token & kGenerationMask) + 1) & kGenerationMask;
-    state.active = true;
-    state.token = static_cast<std::uint32_t>(slot << kGenerationBits) | generation;
+  std::size_t takeSlot() {
+    if (!freeSlots.empty()) {
+      const std::size_t slot = freeSlots.back();
+      freeSlots.pop_back();
+      return slot;
+    }
+    positionOfSlot.push_back(kNoPosition);
+    lastTokenOfSlot.push_back(0);
+    return positionOfSlot.size() - 1;
+  }
+
+  /* (Re)starts the target at position with a new token: replies to its earlier echoes are no longer taken. */
+  void startAt(std::size_t position, std::size_t slot, EngineTarget spec) {
+    const std::uint32_t generation = ((lastTokenOfSlot[slot] & kGenerationMask) + 1) & kGenerationMask;
+    TargetHot &state = hot[position];
+    state = TargetHot{};
+    state.token = lastTokenOfSlot[slot] = static_cast<std::uint32_t>(slot << kGenerationBits) | generation;
     state.nextSequence = static_cast<std::uint16_t>(random());
     state.firstHeld = state.nextSequence;
-    state.phaseNs = static_cast<std::int64_t>(std::fmod(static_cast<double>(slot) * kGoldenFraction, 1.0) *
-                                              static_cast<double>(intervalNs));
-    state.ring = {};
-    state.spec = std::move(spec);
-    state.socket = nullptr;
-    slotByGraph[state.spec.graph] = slot;
+    state.payloadSize = static_cast<std::uint16_t>(spec.size);
+    state.destination = spec.address;
+    rings[position] = Ring{};
+    names[position] = spec.graph;
+    phases[position] = phaseOfSlot(slot, intervalNs);
+    cold[position].spec = std::move(spec);
   }
 
-  void stopTarget(std::size_t slot) {
-    TargetState &state = slots[slot];
-    slotByGraph.erase(state.spec.graph);
-    state.active = false;
-    state.spec = EngineTarget{};
-    freeSlots.push_back(slot);
+  /* Puts the running targets in phase order, keeping each one's state. */
+  void reorder(std::vector<std::size_t> keep) {
+    std::sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) { return phases[a] < phases[b]; });
+    std::vector<TargetHot> newHot(keep.size());
+    std::vector<Ring> newRings(keep.size());
+    std::vector<std::string> newNames(keep.size());
+    std::vector<std::int64_t> newPhases(keep.size());
+    std::vector<TargetCold> newCold(keep.size());
+    for (std::size_t to = 0; to < keep.size(); ++to) {
+      const std::size_t from = keep[to];
+      newHot[to] = hot[from];
+      newRings[to] = rings[from];
+      newNames[to] = std::move(names[from]);
+      newPhases[to] = phases[from];
+      newCold[to] = std::move(cold[from]);
+      positionOfSlot[newHot[to].slot()] = static_cast<std::uint32_t>(to);
+    }
+    hot.swap(newHot);
+    rings.swap(newRings);
+    names.swap(newNames);
+    phases.swap(newPhases);
+    cold.swap(newCold);
   }
 
-  /* Rebuilds the wheel and puts the cursor on the first slot still due in the current turn. */
-  void rebuildWheel(std::int64_t now) {
-    wheel.clear();
-    for (std::size_t slot = 0; slot < slots.size(); ++slot)
-      if (slots[slot].active)
-        wheel.push_back(WheelEntry{slots[slot].phaseNs, slot});
-    std::sort(wheel.begin(), wheel.end(),
-              [](const WheelEntry &a, const WheelEntry &b) { return a.phaseNs < b.phaseNs; });
-    placeCursor(now);
-  }
-
+  /* Puts the cursor on the first position still due in the current turn. */
   void placeCursor(std::int64_t now) {
     turnStartNs += (now - turnStartNs) / intervalNs * intervalNs;
     const std::int64_t offset = now - turnStartNs;
-    cursor = static_cast<std::size_t>(
-        std::lower_bound(wheel.begin(), wheel.end(), offset,
-                         [](const WheelEntry &entry, std::int64_t value) { return entry.phaseNs < value; }) -
-        wheel.begin());
-    if (cursor == wheel.size()) {
+    cursor = static_cast<std::size_t>(std::lower_bound(phases.begin(), phases.end(), offset) - phases.begin());
+    if (cursor == phases.size()) {
       cursor = 0;
       turnStartNs += intervalNs;
     }
   }
 
   std::int64_t nextDueNs() const {
-    if (wheel.empty())
+    if (phases.empty())
       return INT64_MAX;
-    return turnStartNs + wheel[cursor].phaseNs;
+    return turnStartNs + phases[cursor];
   }
 
   void applyTargets(std::vector<EngineTarget> wanted, std::int64_t now) {
@@ -217,48 +270,55 @@ struct PingEngine::Impl {
     for (std::size_t i = 0; i < wanted.size(); ++i)
       wantedIndex[wanted[i].graph] = i;
     /* Stop what is no longer wanted; re-target what changed (same slot, so the same phase). */
-    for (std::size_t slot = 0; slot < slots.size(); ++slot) {
-      if (!slots[slot].active)
-        continue;
-      auto found = wantedIndex.find(slots[slot].spec.graph);
+    std::vector<std::size_t> keep;
+    for (std::size_t position = 0; position < hot.size(); ++position) {
+      const std::size_t slot = hot[position].slot();
+      auto found = wantedIndex.find(names[position]);
       if (found == wantedIndex.end()) {
-        releaseAnswered(slots[slot]);
-        stopTarget(slot);
+        releaseAnswered(position);
+        slotByGraph.erase(names[position]);
+        positionOfSlot[slot] = kNoPosition;
+        freeSlots.push_back(slot);
         continue;
       }
       EngineTarget &spec = wanted[found->second];
-      if (!slots[slot].spec.sameProbe(spec)) {
-        releaseAnswered(slots[slot]);
-        startTarget(slot, std::move(spec)); /* new token: its echoes in flight are forgotten */
+      if (!cold[position].spec.sameProbe(spec)) {
+        releaseAnswered(position);
+        startAt(position, slot, std::move(spec)); /* new token: its echoes in flight are forgotten */
       } else
-        slots[slot].spec.unresolvedReason = spec.unresolvedReason;
+        cold[position].spec.unresolvedReason = spec.unresolvedReason;
       wantedIndex.erase(found);
+      keep.push_back(position);
     }
     /* Start the new ones, lowest free slots first so phases stay spread. */
     std::sort(freeSlots.begin(), freeSlots.end(), std::greater<std::size_t>());
     for (EngineTarget &spec : wanted) {
       if (wantedIndex.erase(spec.graph) == 0)
         continue;
-      std::size_t slot;
-      if (!freeSlots.empty()) {
-        slot = freeSlots.back();
-        freeSlots.pop_back();
-      } else if (slots.size() < kMaxSlots) {
-        slot = slots.size();
-        slots.emplace_back();
-      } else {
+      if (freeSlots.empty() && positionOfSlot.size() >= kMaxSlots) {
         notice("error: more than " + std::to_string(kMaxSlots) + " targets; " + spec.graph + " not pinged");
         continue;
       }
-      startTarget(slot, std::move(spec));
+      const std::size_t slot = takeSlot();
+      const std::size_t position = hot.size();
+      hot.emplace_back();
+      rings.emplace_back();
+      names.emplace_back();
+      phases.emplace_back();
+      cold.emplace_back();
+      positionOfSlot[slot] = static_cast<std::uint32_t>(position);
+      slotByGraph[spec.graph] = slot;
+      startAt(position, slot, std::move(spec));
+      keep.push_back(position);
     }
-    rebuildWheel(now);
+    reorder(std::move(keep));
+    placeCursor(now);
     std::lock_guard<std::mutex> lock(mutex);
     activeTargets = slotByGraph.size();
   }
 
-  void emit(const TargetState &state, std::int64_t sentRealNs, double rttMs) {
-    localResults.push_back(EchoResult{state.spec.graph, sentRealNs, rttMs});
+  void emit(std::size_t position, const InFlight &entry) {
+    localResults.push_back(EchoResult{names[position], entry.sentRealNs, entry.rttMs()});
   }
 
   /*
@@ -268,69 +328,74 @@ struct PingEngine::Impl {
    * cache refuses a value older than the last one of the same name ("Value
    * too old"), so each target's times must only increase.
    */
-  void release(TargetState &state) {
+  void release(std::size_t position) {
+    TargetHot &state = hot[position];
+    const Ring &ring = rings[position];
     while (state.firstHeld != state.nextSequence) {
-      InFlight &entry = state.ring[state.firstHeld % kRing];
-      if (entry.state != InFlight::State::Answered)
+      const InFlight &entry = ring.entries[state.firstHeld % kRing];
+      if (entry.waiting())
         return;
-      emit(state, entry.sentRealNs, entry.rttMs);
-      entry.state = InFlight::State::Free;
+      emit(position, entry);
       ++state.firstHeld;
     }
   }
 
-  void settle(TargetState &state, InFlight &entry, double rttMs) {
-    entry.state = InFlight::State::Answered;
-    entry.rttMs = rttMs;
-    release(state);
+  /* rttNs < 0: lost. */
+  void settle(std::size_t position, InFlight &entry, std::int64_t rttNs) {
+    entry.settle(rttNs);
+    release(position);
   }
 
   /* Before a stop or a re-target: results already known are handed over, echoes still waiting are forgotten. */
-  void releaseAnswered(TargetState &state) {
+  void releaseAnswered(std::size_t position) {
+    TargetHot &state = hot[position];
     for (; state.firstHeld != state.nextSequence; ++state.firstHeld) {
-      InFlight &entry = state.ring[state.firstHeld % kRing];
-      if (entry.state == InFlight::State::Answered)
-        emit(state, entry.sentRealNs, entry.rttMs);
-      entry.state = InFlight::State::Free;
+      const InFlight &entry = rings[position].entries[state.firstHeld % kRing];
+      if (!entry.waiting())
+        emit(position, entry);
     }
   }
 
   /* Frees the ring entry of the next echo; cannot be needed while Timeout fits the ring (the oldest count as lost). */
-  void makeRoom(TargetState &state) {
+  void makeRoom(std::size_t position) {
+    TargetHot &state = hot[position];
     while (static_cast<std::uint16_t>(state.nextSequence - state.firstHeld) >= kRing) {
-      InFlight &oldest = state.ring[state.firstHeld % kRing];
-      if (oldest.state == InFlight::State::Waiting) {
+      InFlight &oldest = rings[position].entries[state.firstHeld % kRing];
+      if (oldest.waiting()) {
         ++localStats.lost;
-        settle(state, oldest, std::nan(""));
+        settle(position, oldest, -1);
       } else {
-        release(state);
+        release(position);
       }
     }
   }
 
-  void sendEcho(TargetState &state, std::int64_t now) {
-    makeRoom(state);
+  void sendEcho(std::size_t position, std::int64_t now) {
+    makeRoom(position);
+    TargetHot &state = hot[position];
     const std::uint16_t sequence = state.nextSequence++;
-    InFlight &entry = state.ring[sequence % kRing];
+    InFlight &entry = rings[position].entries[sequence % kRing];
     std::int64_t sentRealNs = 0;
     std::string why;
-    if (state.spec.address.length == 0) {
-      why = state.spec.unresolvedReason.empty() ? "host name not resolved" : state.spec.unresolvedReason;
+    if (state.destination.length == 0) {
+      const std::string &reason = cold[position].spec.unresolvedReason;
+      why = reason.empty() ? "host name not resolved" : reason;
     } else if (state.socket ||
-               (state.socket = socketFor(state.spec.address.family(), markForTable(state.spec.table), why))) {
-      const int err = state.socket->send(state.spec.address, sequence, state.token, state.spec.size, sentRealNs);
+               (state.socket = socketFor(state.destination.family(), markForTable(cold[position].spec.table), why))) {
+      const int err = state.socket->send(state.destination, sequence, state.token, state.payloadSize, sentRealNs);
       if (err != 0)
-        why = "sending to " + state.spec.address.text() + ": " + errnoText(err);
+        why = "sending to " + state.destination.text() + ": " + errnoText(err);
     }
-    entry = InFlight{sentRealNs, now, 0, sequence, InFlight::State::Waiting};
+    entry.sentRealNs = sentRealNs;
+    entry.mark = now;
     if (!why.empty()) {
       /* An echo that cannot leave is a failed poll, as on a line that is down. */
       if (sentRealNs == 0)
         entry.sentRealNs = realtimeNs();
       ++localStats.sendErrors;
       ++localStats.lost;
-      localStats.lastSendError = state.spec.graph + ": " + why;
-      settle(state, entry, std::nan(""));
+      localStats.lastSendError = names[position] + ": " + why;
+      settle(position, entry, -1);
       return;
     }
     ++localStats.sent;
@@ -338,17 +403,17 @@ struct PingEngine::Impl {
   }
 
   void sendDue(std::int64_t now) {
-    if (wheel.empty())
+    if (phases.empty())
       return;
     if (now - nextDueNs() > intervalNs) {
       /* The engine was held up (machine suspended, thread starved): skip to now rather than burst. */
       const std::int64_t turns = (now - nextDueNs()) / intervalNs;
-      localStats.skippedEchoes += static_cast<std::uint64_t>(turns) * wheel.size();
+      localStats.skippedEchoes += static_cast<std::uint64_t>(turns) * phases.size();
       placeCursor(now);
     }
     while (nextDueNs() <= now + options.batchNs) {
-      sendEcho(slots[wheel[cursor].slot], now);
-      if (++cursor == wheel.size()) {
+      sendEcho(cursor, now);
+      if (++cursor == phases.size()) {
         cursor = 0;
         turnStartNs += intervalNs;
       }
@@ -359,31 +424,31 @@ struct PingEngine::Impl {
     while (!deadlines.empty() && deadlines.front().at <= now) {
       const Deadline d = deadlines.front();
       deadlines.pop_front();
-      TargetState *state = byToken(d.token);
-      if (!state)
-        continue; /* stopped or re-targeted since */
-      InFlight &entry = state->ring[d.sequence % kRing];
-      if (entry.state != InFlight::State::Waiting || entry.sequence != d.sequence)
+      const std::uint32_t position = positionOf(d.token);
+      if (position == kNoPosition || !hot[position].holds(d.sequence))
+        continue; /* stopped or re-targeted since, or handed over */
+      InFlight &entry = rings[position].entries[d.sequence % kRing];
+      if (!entry.waiting())
         continue;
       ++localStats.lost;
-      settle(*state, entry, std::nan(""));
+      settle(position, entry, -1);
     }
   }
 
   void onReply(const ReceivedEcho &echo, std::int64_t readMonoNs) {
-    TargetState *found = byToken(echo.fields.token);
-    if (!found)
+    const std::uint32_t position = positionOf(echo.fields.token);
+    if (position == kNoPosition)
       return; /* a stopped target's echo, or not ours */
-    TargetState &state = *found;
-    if (!echo.from.sameHost(state.spec.address))
+    const TargetHot &state = hot[position];
+    if (!echo.from.sameHost(state.destination))
       return;
-    InFlight &entry = state.ring[echo.fields.sequence % kRing];
-    if (entry.state != InFlight::State::Waiting || entry.sequence != echo.fields.sequence) {
+    InFlight &entry = rings[position].entries[echo.fields.sequence % kRing];
+    if (!state.holds(echo.fields.sequence) || !entry.waiting()) {
       ++localStats.lateReplies; /* after its Timeout (already counted lost), or a duplicate */
       return;
     }
     std::int64_t rttNs = echo.receivedRealNs - entry.sentRealNs;
-    const std::int64_t monoRttNs = readMonoNs - entry.sentMonoNs;
+    const std::int64_t monoRttNs = readMonoNs - entry.mark;
     /* The kernel stamps with the wall clock; if it was stepped in between, the monotonic estimate is the honest one. */
     if (rttNs < 0 || rttNs > monoRttNs + kClockStepNs) {
       ++localStats.clockSteps;
@@ -396,7 +461,7 @@ struct PingEngine::Impl {
     if (!echo.kernelTimestamp)
       ++localStats.noKernelTimestamp;
     ++localStats.replies;
-    settle(state, entry, static_cast<double>(rttNs) / 1e6);
+    settle(position, entry, rttNs);
   }
 
   void publish() {
@@ -417,8 +482,15 @@ struct PingEngine::Impl {
   /* Reads every reply waiting on every socket. */
   void drainReplies() {
     const std::int64_t readMonoNs = monotonicNs();
-    for (auto &entry : sockets)
-      entry.second->receiveAll([&](const ReceivedEcho &echo) { onReply(echo, readMonoNs); });
+    ReceivedEcho batch[IcmpSocket::kReceiveBatch];
+    for (auto &entry : sockets) {
+      bool drained = false;
+      while (!drained) {
+        const std::size_t count = entry.second->receiveBatch(batch, drained);
+        for (std::size_t i = 0; i < count; ++i)
+          onReply(batch[i], readMonoNs);
+      }
+    }
   }
 
   /*
@@ -446,11 +518,16 @@ struct PingEngine::Impl {
       sendDue(now);
       publish();
 
-      std::int64_t wakeAt = std::min(now + 1000000000, nextDueNs());
+      /*
+       * Echoes due within batchNs of the first are sent in the same wake-up.
+       * A deadline may wait up to batchNs for the wake-up of the next sends
+       * (it only decides when a loss is reported, not whether): with many
+       * targets, deadlines then cost no wake-ups of their own.
+       */
+      std::int64_t wakeAt = std::min(now + 1000000000, nextDueNs() + options.batchNs / 2);
       if (!deadlines.empty())
-        wakeAt = std::min(wakeAt, deadlines.front().at);
-      /* Everything due within batchNs of the first is handled in the same wake-up. */
-      const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now) + options.batchNs / 2;
+        wakeAt = std::min(wakeAt, deadlines.front().at + options.batchNs);
+      const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now);
       const timespec timeout{static_cast<time_t>(waitNs / 1000000000), static_cast<long>(waitNs % 1000000000)};
       wakeup.revents = 0;
       if (ppoll(&wakeup, 1, &timeout, nullptr) > 0 && (wakeup.revents & POLLIN)) {
@@ -521,9 +598,14 @@ void PingEngine::setTargets(std::vector<EngineTarget> targets) {
 
 std::vector<EchoResult> PingEngine::takeResults() {
   std::vector<EchoResult> out;
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  out.swap(impl_->results);
+  takeResults(out);
   return out;
+}
+
+void PingEngine::takeResults(std::vector<EchoResult> &into) {
+  into.clear();
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  into.swap(impl_->results);
 }
 
 std::vector<std::string> PingEngine::takeNotices() {

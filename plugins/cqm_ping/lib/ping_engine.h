@@ -93,6 +93,8 @@ public:
   void setTargets(std::vector<EngineTarget> targets);
 
   std::vector<EchoResult> takeResults();
+  /* The same into the caller's vector (emptied first), whose capacity the engine then reuses: no regrowth per call. */
+  void takeResults(std::vector<EchoResult> &into);
   /* Messages about sockets (opened, kind, failures) since the last call. */
   std::vector<std::string> takeNotices();
   EngineStats stats() const;

@@ -70,9 +70,8 @@ const Resolution &HostResolver::resolve(const std::string &host, std::int64_t no
     /* Keep pinging the last good address until the name resolves again. */
     if (found != cache_.end() && found->second.address.length != 0)
       resolution.address = found->second.address;
-  } else {
-    std::memcpy(&resolution.address.storage, list->ai_addr, list->ai_addrlen);
-    resolution.address.length = static_cast<socklen_t>(list->ai_addrlen);
+  } else if (!resolution.address.assign(list->ai_addr, list->ai_addrlen)) {
+    resolution.error = "cannot resolve " + host + ": not an IPv4 or IPv6 address";
   }
   if (list)
     freeaddrinfo(list);
