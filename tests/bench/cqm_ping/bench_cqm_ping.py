@@ -14,6 +14,13 @@ stock plugin may not keep up with one echo per second per target; the CPU per
 echo is printed next to the CPU share so the comparison stays fair. Targets:
 cqm_ping <= 20 % of one core, <= 1/3 of the stock plugin.
 
+Each run also measures collectd's own share: the same collectd with only
+cqm_bench_feed (tests/bench/write_cqm), which dispatches TARGETS values per
+second in one burst, named in order, as cqm_ping does, and with 3 x TARGETS
+values, as the stock plugin does (ping, ping_stddev, ping_droprate per host).
+What each ping plugin costs beyond that floor is its own work: sockets,
+matching, timing.
+
 Part 2, accuracy: the median measured RTT.
 - With netem (a veth pair between two namespaces, `delay 20ms` on the far
   side): median error = median RTT - 20 ms.
@@ -100,6 +107,10 @@ def stock_ping_config(hosts):
 OWN_NETNS = ("unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"')
 
 
+def feed_config(values):
+    return "\n".join(["LoadPlugin cqm_bench_feed", "<Plugin cqm_bench_feed>", "  Series %d" % values, "</Plugin>"])
+
+
 def measure(name, plugins, stock, config):
     daemon = Collectd(name, plugins=plugins, stock_plugins=stock, config=config, interval=1.0, wrapper=OWN_NETNS)
     with daemon:
@@ -166,16 +177,26 @@ def main():
     hosts = addresses(TARGETS)
     print("cqm_ping vs collectd ping plugin: %d loopback targets, 1 echo/s each, %g s windows, %d run(s)"
           % (TARGETS, WINDOW, RUNS))
-    ratios, per_echo_ratios, ours_all = [], [], []
+    ratios, per_echo_ratios, ours_all, own_ratios = [], [], [], []
     for run in range(RUNS):
         ours = measure("bench-cqm-ping", [build_plugin("cqm_ping")], (), cqm_ping_config(hosts))
         stock = measure("bench-stock-ping", [], ("ping",), stock_ping_config(hosts))
+        floor1 = measure("bench-collectd-floor", [build_plugin("cqm_bench_feed")], (), feed_config(TARGETS))
+        floor3 = measure("bench-collectd-floor3", [build_plugin("cqm_bench_feed")], (), feed_config(3 * TARGETS))
         for label, r in (("cqm_ping", ours), ("stock ping", stock)):
             print("  run %d %-10s CPU %5.1f %% of one core, %7.0f echoes/s sent, %5.1f us CPU per echo%s"
                   % (run + 1, label, 100 * r["cpu"], r["echoes"], 1e6 * r["cpu"] / max(r["echoes"], 1),
                      ("; errors: %s" % r["errors"][:2]) if r["errors"] else ""))
         print("  run %d cqm_ping CPU by thread: %s" % (run + 1, ", ".join(
             "%s %.1f %%" % (name, 100 * cpu) for name, cpu in sorted(ours["threads"].items(), key=lambda i: -i[1]))))
+        own_ours, own_stock = ours["cpu"] - floor1["cpu"], stock["cpu"] - floor3["cpu"]
+        own_ratio = own_stock / own_ours if own_ours > 0 else float("inf")
+        own_ratios.append(own_ratio)
+        print("  run %d collectd alone, dispatching the same values: %5.1f %% for %d values/s (cqm_ping's shape), "
+              "%5.1f %% for %d (the stock plugin's)" % (run + 1, 100 * floor1["cpu"], TARGETS, 100 * floor3["cpu"],
+                                                     3 * TARGETS))
+        print("  run %d own work beyond that: cqm_ping %5.1f %%, stock ping %5.1f %%, stock/cqm_ping %.2f"
+              % (run + 1, 100 * own_ours, 100 * own_stock, own_ratio))
         ratio = stock["cpu"] / ours["cpu"] if ours["cpu"] > 0 else float("inf")
         per_echo = (stock["cpu"] / max(stock["echoes"], 1)) / (ours["cpu"] / max(ours["echoes"], 1))
         ratios.append(ratio)
@@ -185,6 +206,7 @@ def main():
     print("cqm_ping CPU: %.1f .. %.1f %% of one core (target <= 20 %%); stock/cqm_ping: %.2f .. %.2f, per echo "
           "%.2f .. %.2f (target >= 3)" % (100 * min(ours_all), 100 * max(ours_all), min(ratios), max(ratios),
                                            min(per_echo_ratios), max(per_echo_ratios)))
+    print("own work beyond collectd's dispatch, stock/cqm_ping: %.2f .. %.2f" % (min(own_ratios), max(own_ratios)))
 
     if netem_available():
         print("median RTT error against netem delay 20 ms: %.1f us (target < 100 us)" % (1000 * median_netem_error()))
