@@ -147,9 +147,12 @@ class DemoTest(unittest.TestCase):
         for box in ("ultra", "revolution"):
             covered = [i for i in history if graphs[box].get(i, {}).get("rx", "-") != "-"]
             self.assertEqual(len(covered), 72, box)
-            # The live values continue the graph in the sample after the history.
-            self.assertIn(history[-1] + 1, graphs[box], box)
-            self.assertNotEqual(graphs[box][history[-1] + 1]["rx"], "-", box)
+            # The live values continue the graph in the sample after the history, or in the one after
+            # that when a 100-s boundary passed before the first live poll (seen under the sanitizer
+            # build's load: samples ...585 history, ...587 live).
+            live = [i for i in (history[-1] + 1, history[-1] + 2) if i in graphs[box]]
+            self.assertTrue(live, "%s: no live sample after the history" % box)
+            self.assertNotEqual(graphs[box][live[0]]["rx"], "-", box)
 
         # Live: both boxes' freebox values reached collectd, over HTTPS (ultra) and HTTP (revolution).
         for box in ("ultra", "revolution"):

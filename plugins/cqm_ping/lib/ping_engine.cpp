@@ -524,7 +524,9 @@ struct PingEngine::Impl {
        * (it only decides when a loss is reported, not whether): with many
        * targets, deadlines then cost no wake-ups of their own.
        */
-      std::int64_t wakeAt = std::min(now + 1000000000, nextDueNs() + options.batchNs / 2);
+      std::int64_t wakeAt = now + 1000000000;
+      if (!phases.empty()) /* none: nextDueNs() is INT64_MAX */
+        wakeAt = std::min(wakeAt, nextDueNs() + options.batchNs / 2);
       if (!deadlines.empty())
         wakeAt = std::min(wakeAt, deadlines.front().at + options.batchNs);
       const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now);
