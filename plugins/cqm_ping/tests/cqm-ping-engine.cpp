@@ -196,6 +196,67 @@ TEST_CASE("echoes of many targets are spread evenly over the interval") {
   CHECK(largestGap < 14000000);
 }
 
+TEST_CASE("targets that come and go leave the others' echoes in flight untouched") {
+  /*
+   * The engine stores targets in phase order and reorders that storage whenever the set
+   * changes; replies and deadlines find their target through its token. A reorder that lost
+   * track of an echo in flight would show here as a lost echo (NaN) of a target that kept
+   * running, or as a result out of time order.
+   */
+  EngineOptions options;
+  options.intervalSeconds = 0.05;
+  options.timeoutSeconds = 0.25;
+  PingEngine engine(options);
+  REQUIRE(engine.start().ok());
+  auto numbered = [](int from, int to) {
+    std::vector<EngineTarget> list;
+    for (int i = from; i < to; ++i)
+      list.push_back(target("k" + std::to_string(i), "127.0.1." + std::to_string(1 + i)));
+    return list;
+  };
+  std::vector<EchoResult> all;
+  auto gather = [&](std::size_t atLeastPerTarget, const std::vector<EngineTarget> &running) {
+    auto more = collect(engine, [&](const std::vector<EchoResult> &got) {
+      for (const EngineTarget &t : running)
+        if (countOf(got, t.graph) < atLeastPerTarget)
+          return false;
+      return true;
+    });
+    all.insert(all.end(), more.begin(), more.end());
+  };
+  std::vector<EngineTarget> first = numbered(0, 20);
+  engine.setTargets(first);
+  gather(5, first);
+  /* Ten leave, twenty arrive (storage reordered while echoes of k10..k19 are in flight), twice. */
+  std::vector<EngineTarget> second = numbered(10, 40);
+  engine.setTargets(second);
+  gather(5, second);
+  std::vector<EngineTarget> third = numbered(5, 30);
+  engine.setTargets(third);
+  gather(5, third);
+  engine.stop();
+  for (EchoResult &r : engine.takeResults())
+    all.push_back(std::move(r));
+
+  std::map<std::string, std::vector<const EchoResult *>> byGraph;
+  for (const EchoResult &r : all)
+    byGraph[r.graph].push_back(&r);
+  /* k10..k19 ran through both changes: every echo answered, times increasing. */
+  for (int i = 10; i < 20; ++i) {
+    const std::string graph = "k" + std::to_string(i);
+    const auto &results = byGraph[graph];
+    INFO(graph << ": " << results.size() << " results");
+    REQUIRE(results.size() >= 15);
+    for (std::size_t j = 0; j < results.size(); ++j) {
+      CHECK_FALSE(std::isnan(results[j]->rttMs));
+      if (j > 0)
+        CHECK(results[j]->sentRealNs > results[j - 1]->sentRealNs);
+    }
+  }
+  /* No reply of a running target was taken for a late one (after its Timeout, or a duplicate). */
+  CHECK(engine.stats().lateReplies == 0);
+}
+
 TEST_CASE("settings that refuse to start") {
   PluginSettings good;
   good.targets.push_back({"a", "127.0.0.1", 0, 56});
