@@ -32,6 +32,13 @@ EngineTarget target(const std::string &graph, const std::string &address) {
   return t;
 }
 
+EngineOptions timing(double intervalSeconds, double timeoutSeconds) {
+  EngineOptions options;
+  options.intervalSeconds = intervalSeconds;
+  options.timeoutSeconds = timeoutSeconds;
+  return options;
+}
+
 /* Collects results until done(results) or the deadline; never sleeps a fixed time for the outcome. */
 template <typename Done> std::vector<EchoResult> collect(PingEngine &engine, Done done, double seconds = 10) {
   std::vector<EchoResult> all;
@@ -91,10 +98,7 @@ TEST_CASE("echo requests and replies") {
 }
 
 TEST_CASE("real echoes on loopback, one result per echo, NaN for what cannot be sent") {
-  EngineOptions options;
-  options.intervalSeconds = 0.05;
-  options.timeoutSeconds = 0.25;
-  PingEngine engine(options);
+  PingEngine engine(timing(0.05, 0.25));
   auto started = engine.start();
   REQUIRE(started.ok());
   engine.setTargets({target("lo4", "127.0.0.1"), target("lo6", "::1"), target("unresolved", "")});
@@ -140,10 +144,7 @@ TEST_CASE("real echoes on loopback, one result per echo, NaN for what cannot be 
 }
 
 TEST_CASE("an unanswered echo is lost after Timeout") {
-  EngineOptions options;
-  options.intervalSeconds = 0.1;
-  options.timeoutSeconds = 0.2;
-  PingEngine engine(options);
+  PingEngine engine(timing(0.1, 0.2));
   REQUIRE(engine.start().ok());
   /* A documentation address (RFC 5737): nobody answers; without a route the send fails, which is a loss too. */
   engine.setTargets({target("void", "203.0.113.254")});
@@ -160,10 +161,7 @@ TEST_CASE("an unanswered echo is lost after Timeout") {
 }
 
 TEST_CASE("echoes of many targets are spread evenly over the interval") {
-  EngineOptions options;
-  options.intervalSeconds = 0.4;
-  options.timeoutSeconds = 0.3;
-  PingEngine engine(options);
+  PingEngine engine(timing(0.4, 0.3));
   REQUIRE(engine.start().ok());
   std::vector<EngineTarget> targets;
   for (int i = 0; i < 100; ++i)
@@ -203,10 +201,7 @@ TEST_CASE("targets that come and go leave the others' echoes in flight untouched
    * track of an echo in flight would show here as a lost echo (NaN) of a target that kept
    * running, or as a result out of time order.
    */
-  EngineOptions options;
-  options.intervalSeconds = 0.05;
-  options.timeoutSeconds = 0.25;
-  PingEngine engine(options);
+  PingEngine engine(timing(0.05, 0.25));
   REQUIRE(engine.start().ok());
   auto numbered = [](int from, int to) {
     std::vector<EngineTarget> list;
