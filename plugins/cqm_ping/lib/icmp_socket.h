@@ -95,9 +95,7 @@ public:
   /*
    * Reads up to kReceiveBatch pending datagrams with one system call and
    * stores our echo replies among them in out[0 ..]; returns how many.
-   * drained is set when the socket has nothing more to read. The caller gets
-   * a whole batch at once, so it can fetch each reply's target before
-   * handling any.
+   * drained is set when the socket has nothing more to read.
    */
   std::size_t receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained);
 

@@ -35,6 +35,8 @@ constexpr std::uint32_t kGenerationMask = (1U << kGenerationBits) - 1;
 constexpr std::size_t kMaxSlots = std::size_t{1} << (32 - kGenerationBits);
 constexpr std::uint32_t kNoPosition = UINT32_MAX;
 
+std::size_t slotOfToken(std::uint32_t token) { return token >> kGenerationBits; }
+
 /*
  * One echo of a target, from its send until its result is handed over: 16
  * bytes, so a target's whole ring is two cache lines.
@@ -63,18 +65,13 @@ struct alignas(64) TargetHot {
   std::uint16_t payloadSize = 0;
   SocketAddress destination; /* length 0: not resolved; each echo then fails */
 
-  std::size_t slot() const { return token >> kGenerationBits; }
+  std::size_t slot() const { return slotOfToken(token); }
   /* Whether sequence names an echo sent and not yet handed over. */
   bool holds(std::uint16_t sequence) const {
     return static_cast<std::uint16_t>(sequence - firstHeld) < static_cast<std::uint16_t>(nextSequence - firstHeld);
   }
 };
 static_assert(sizeof(TargetHot) == 64, "a target's hot state is one cache line");
-
-/* The rest of a running target, read only when something is not routine. */
-struct TargetCold {
-  EngineTarget spec;
-};
 
 struct Deadline {
   std::int64_t at;
@@ -124,7 +121,6 @@ struct PingEngine::Impl {
   std::vector<std::uint32_t> positionOfSlot;  /* kNoPosition: free */
   std::vector<std::uint32_t> lastTokenOfSlot; /* its generation goes on counting across restarts */
   std::vector<std::size_t> freeSlots;
-  std::unordered_map<std::string, std::size_t> slotByGraph;
 
   /*
    * The running targets, stored by position in phase order: the schedule is
@@ -137,9 +133,9 @@ struct PingEngine::Impl {
    */
   std::vector<TargetHot> hot;
   std::vector<Ring> rings;
-  std::vector<std::string> names;
-  std::vector<std::int64_t> phases;
-  std::vector<TargetCold> cold;
+  std::vector<std::string> names;   /* specs[i].graph again, densely: every result copies one */
+  std::vector<std::int64_t> phases; /* phaseOfSlot(hot[i].slot()), kept for the wheel's loop */
+  std::vector<EngineTarget> specs;  /* the rest, read only when something is not routine */
   std::size_t cursor = 0;
   std::int64_t turnStartNs = 0;
 
@@ -188,7 +184,7 @@ struct PingEngine::Impl {
 
   /* The position of the target a token names, if it is still the same (re)start of it; kNoPosition otherwise. */
   std::uint32_t positionOf(std::uint32_t token) const {
-    const std::size_t slot = token >> kGenerationBits;
+    const std::size_t slot = slotOfToken(token);
     if (slot >= positionOfSlot.size())
       return kNoPosition;
     const std::uint32_t position = positionOfSlot[slot];
@@ -221,7 +217,7 @@ struct PingEngine::Impl {
     rings[position] = Ring{};
     names[position] = spec.graph;
     phases[position] = phaseOfSlot(slot, intervalNs);
-    cold[position].spec = std::move(spec);
+    specs[position] = std::move(spec);
   }
 
   /* Puts the running targets in phase order, keeping each one's state. */
@@ -231,21 +227,21 @@ struct PingEngine::Impl {
     std::vector<Ring> newRings(keep.size());
     std::vector<std::string> newNames(keep.size());
     std::vector<std::int64_t> newPhases(keep.size());
-    std::vector<TargetCold> newCold(keep.size());
+    std::vector<EngineTarget> newSpecs(keep.size());
     for (std::size_t to = 0; to < keep.size(); ++to) {
       const std::size_t from = keep[to];
       newHot[to] = hot[from];
       newRings[to] = rings[from];
       newNames[to] = std::move(names[from]);
       newPhases[to] = phases[from];
-      newCold[to] = std::move(cold[from]);
+      newSpecs[to] = std::move(specs[from]);
       positionOfSlot[newHot[to].slot()] = static_cast<std::uint32_t>(to);
     }
     hot.swap(newHot);
     rings.swap(newRings);
     names.swap(newNames);
     phases.swap(newPhases);
-    cold.swap(newCold);
+    specs.swap(newSpecs);
   }
 
   /* Puts the cursor on the first position still due in the current turn. */
@@ -276,17 +272,16 @@ struct PingEngine::Impl {
       auto found = wantedIndex.find(names[position]);
       if (found == wantedIndex.end()) {
         releaseAnswered(position);
-        slotByGraph.erase(names[position]);
         positionOfSlot[slot] = kNoPosition;
         freeSlots.push_back(slot);
         continue;
       }
       EngineTarget &spec = wanted[found->second];
-      if (!cold[position].spec.sameProbe(spec)) {
+      if (!specs[position].sameProbe(spec)) {
         releaseAnswered(position);
         startAt(position, slot, std::move(spec)); /* new token: its echoes in flight are forgotten */
       } else
-        cold[position].spec.unresolvedReason = spec.unresolvedReason;
+        specs[position].unresolvedReason = spec.unresolvedReason;
       wantedIndex.erase(found);
       keep.push_back(position);
     }
@@ -305,16 +300,15 @@ struct PingEngine::Impl {
       rings.emplace_back();
       names.emplace_back();
       phases.emplace_back();
-      cold.emplace_back();
+      specs.emplace_back();
       positionOfSlot[slot] = static_cast<std::uint32_t>(position);
-      slotByGraph[spec.graph] = slot;
       startAt(position, slot, std::move(spec));
       keep.push_back(position);
     }
     reorder(std::move(keep));
     placeCursor(now);
     std::lock_guard<std::mutex> lock(mutex);
-    activeTargets = slotByGraph.size();
+    activeTargets = hot.size();
   }
 
   void emit(std::size_t position, const InFlight &entry) {
@@ -378,10 +372,10 @@ struct PingEngine::Impl {
     std::int64_t sentRealNs = 0;
     std::string why;
     if (state.destination.length == 0) {
-      const std::string &reason = cold[position].spec.unresolvedReason;
+      const std::string &reason = specs[position].unresolvedReason;
       why = reason.empty() ? "host name not resolved" : reason;
     } else if (state.socket ||
-               (state.socket = socketFor(state.destination.family(), markForTable(cold[position].spec.table), why))) {
+               (state.socket = socketFor(state.destination.family(), markForTable(specs[position].table), why))) {
       const int err = state.socket->send(state.destination, sequence, state.token, state.payloadSize, sentRealNs);
       if (err != 0)
         why = "sending to " + state.destination.text() + ": " + errnoText(err);
