@@ -80,6 +80,23 @@ def thread_cpu_seconds(pid):
     return totals
 
 
+ENGINE_THREAD = "cqm_ping engine"
+
+
+def engine_context_switches(pid):
+    """Voluntary + involuntary context switches of cqm_ping's engine thread (0 without one): how
+    often it sleeps and wakes."""
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                status = dict(line.split(":", 1) for line in f if ":" in line)
+        except FileNotFoundError:
+            continue
+        if status.get("Name", "").strip() == ENGINE_THREAD:
+            return int(status["voluntary_ctxt_switches"]) + int(status["nonvoluntary_ctxt_switches"])
+    return 0
+
+
 def icmp_out_echos(pid):
     with open("/proc/%d/net/snmp" % pid) as f:
         lines = [line.split() for line in f if line.startswith("Icmp:")]
@@ -117,17 +134,17 @@ def measure(name, plugins, stock, config):
         daemon.wait_for_log("Initialization complete", 30)
         time.sleep(WARMUP)  # a measurement window, not a synchronisation
         pid = daemon.process.pid
-        threads0 = thread_cpu_seconds(pid)
+        threads0, switches0 = thread_cpu_seconds(pid), engine_context_switches(pid)
         cpu0, echos0, t0 = process_cpu_seconds(pid), icmp_out_echos(pid), time.monotonic()
         time.sleep(WINDOW)
         cpu1, echos1, t1 = process_cpu_seconds(pid), icmp_out_echos(pid), time.monotonic()
-        threads1 = thread_cpu_seconds(pid)
+        threads1, switches1 = thread_cpu_seconds(pid), engine_context_switches(pid)
         errors = daemon.log_lines("[error]")
     daemon.cleanup()
     elapsed = t1 - t0
     threads = {name: (threads1[name] - threads0.get(name, 0.0)) / elapsed for name in threads1}
     return {"cpu": (cpu1 - cpu0) / elapsed, "echoes": (echos1 - echos0) / elapsed, "errors": errors,
-            "threads": threads}
+            "threads": threads, "engine_switches": (switches1 - switches0) / elapsed}
 
 
 def median_loopback_rtt():
