@@ -11,6 +11,7 @@
 #include <linux/icmp.h>
 #include <netinet/icmp6.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -166,10 +167,52 @@ fbcqm::Result<IcmpSocket, std::string> IcmpSocket::open(int family, const Socket
   return IcmpSocket(fd, family, kind, identifier, refusal);
 }
 
+/*
+ * recvmmsg's buffers and message headers, set up once: a call only changes
+ * the name and control lengths of the messages it filled, so only those are
+ * reset before the next (the engine calls this on every wake-up, mostly
+ * finding nothing).
+ */
+struct IcmpSocket::ReceiveBuffers {
+  static constexpr std::size_t kMaxPacket = 2048; /* more than any echo we send; a longer reply is truncated */
+  struct Slot {
+    std::uint8_t data[kMaxPacket];
+    alignas(cmsghdr) char control[128];
+    sockaddr_storage from;
+    iovec iov;
+  };
+  Slot slots[kReceiveBatch];
+  mmsghdr messages[kReceiveBatch];
+  std::size_t used = 0; /* messages the last call filled */
+
+  ReceiveBuffers() {
+    for (std::size_t i = 0; i < kReceiveBatch; ++i) {
+      slots[i].iov = iovec{slots[i].data, sizeof slots[i].data};
+      msghdr &message = messages[i].msg_hdr;
+      message = msghdr{};
+      message.msg_iov = &slots[i].iov;
+      message.msg_iovlen = 1;
+      message.msg_name = &slots[i].from;
+      message.msg_control = slots[i].control;
+    }
+    reset(kReceiveBatch);
+  }
+
+  void reset(std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      messages[i].msg_hdr.msg_namelen = sizeof slots[i].from;
+      messages[i].msg_hdr.msg_controllen = sizeof slots[i].control;
+    }
+  }
+};
+
+IcmpSocket::IcmpSocket(int fd, int family, SocketKind kind, std::uint16_t identifier, std::string refusal)
+    : fd_(fd), family_(family), kind_(kind), identifier_(identifier), datagramRefusal_(std::move(refusal)) {}
+
 IcmpSocket::IcmpSocket(IcmpSocket &&other) noexcept
     : fd_(other.fd_), family_(other.family_), kind_(other.kind_), identifier_(other.identifier_),
       datagramRefusal_(std::move(other.datagramRefusal_)), packet_(std::move(other.packet_)),
-      receiveSlots_(std::move(other.receiveSlots_)) {
+      receive_(std::move(other.receive_)) {
   other.fd_ = -1;
 }
 
@@ -183,7 +226,7 @@ IcmpSocket &IcmpSocket::operator=(IcmpSocket &&other) noexcept {
     identifier_ = other.identifier_;
     datagramRefusal_ = std::move(other.datagramRefusal_);
     packet_ = std::move(other.packet_);
-    receiveSlots_ = std::move(other.receiveSlots_);
+    receive_ = std::move(other.receive_);
     other.fd_ = -1;
   }
   return *this;
@@ -209,34 +252,19 @@ int IcmpSocket::send(const SocketAddress &to, std::uint16_t sequence, std::uint3
 }
 
 std::size_t IcmpSocket::receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained) {
-  constexpr std::size_t kMaxPacket = 2048; /* more than any echo we send; a longer reply is truncated, not ours */
-  struct Slot {
-    std::uint8_t data[kMaxPacket];
-    alignas(cmsghdr) char control[128];
-    sockaddr_storage from;
-    iovec iov;
-  };
-  if (!receiveSlots_)
-    receiveSlots_ = std::make_unique<std::uint8_t[]>(sizeof(Slot) * kReceiveBatch);
-  Slot *slots = reinterpret_cast<Slot *>(receiveSlots_.get());
-  mmsghdr messages[kReceiveBatch];
-  for (std::size_t i = 0; i < kReceiveBatch; ++i) {
-    slots[i].iov = iovec{slots[i].data, sizeof slots[i].data};
-    msghdr &message = messages[i].msg_hdr;
-    message = msghdr{};
-    message.msg_name = &slots[i].from;
-    message.msg_namelen = sizeof slots[i].from;
-    message.msg_iov = &slots[i].iov;
-    message.msg_iovlen = 1;
-    message.msg_control = slots[i].control;
-    message.msg_controllen = sizeof slots[i].control;
-  }
+  if (!receive_)
+    receive_ = std::make_unique<ReceiveBuffers>();
+  ReceiveBuffers &buffers = *receive_;
+  buffers.reset(std::min(buffers.used + 1, kReceiveBatch)); /* + the one whose read ended the last call */
   int count;
   do
-    count = recvmmsg(fd_, messages, kReceiveBatch, MSG_DONTWAIT, nullptr);
+    count = recvmmsg(fd_, buffers.messages, kReceiveBatch, MSG_DONTWAIT, nullptr);
   while (count < 0 && errno == EINTR);
   /* EAGAIN: drained; other errors (ICMP errors queued on the socket) are not replies. */
   drained = count < static_cast<int>(kReceiveBatch);
+  buffers.used = count > 0 ? static_cast<std::size_t>(count) : 0;
+  ReceiveBuffers::Slot *slots = buffers.slots;
+  mmsghdr *messages = buffers.messages;
   const bool ipv6 = family_ == AF_INET6;
   const bool withIpHeader = kind_ == SocketKind::Raw && !ipv6;
   std::size_t echoes = 0;

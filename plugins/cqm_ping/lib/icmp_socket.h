@@ -100,8 +100,7 @@ public:
   std::size_t receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained);
 
 private:
-  IcmpSocket(int fd, int family, SocketKind kind, std::uint16_t identifier, std::string refusal)
-      : fd_(fd), family_(family), kind_(kind), identifier_(identifier), datagramRefusal_(std::move(refusal)) {}
+  IcmpSocket(int fd, int family, SocketKind kind, std::uint16_t identifier, std::string refusal);
 
   int fd_ = -1;
   int family_ = AF_INET;
@@ -109,7 +108,8 @@ private:
   std::uint16_t identifier_ = 0;
   std::string datagramRefusal_;
   std::vector<std::uint8_t> packet_;
-  std::unique_ptr<std::uint8_t[]> receiveSlots_; /* recvmmsg buffers, made on first use */
+  struct ReceiveBuffers;
+  std::unique_ptr<ReceiveBuffers> receive_; /* recvmmsg buffers and headers, made on first use */
 };
 
 std::int64_t realtimeNs();
