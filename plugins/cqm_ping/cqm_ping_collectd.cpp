@@ -8,7 +8,6 @@
  */
 #include "collectd/collectd_api.h"
 
-#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -19,6 +18,7 @@
 #include "collectd/config_values.h"
 #include "collectd/plugin_guard.h"
 #include "http/http_client.h"
+#include "lib/dispatch_order.h"
 #include "lib/ping_engine.h"
 #include "lib/settings.h"
 #include "lib/target_book.h"
@@ -60,7 +60,8 @@ struct Plugin {
   Complaints complaints;
   /* Kept between read callbacks: the engine and we swap it back and forth, so neither regrows a vector per second. */
   std::vector<EchoResult> results;
-  std::vector<std::uint32_t> dispatchOrder;
+  std::vector<std::uint32_t> dispatchOrder; /* lib/dispatch_order.h, with its scratch keys */
+  std::vector<std::uint64_t> dispatchKeys;
   /* Handed over from the URL callback (another read thread). */
   std::mutex urlMutex;
   std::optional<std::vector<cqm::PingTarget>> urlTargets;
@@ -219,22 +220,7 @@ void dispatchResults(Plugin &p) {
   p.engine.takeResults(results);
   if (results.empty())
     return;
-  /*
-   * In name order: collectd's value cache is a tree keyed by name, so each
-   * lookup then walks nearly the path of the one before, already in the
-   * processor's cache (the write threads spent a third less). Sorted through
-   * a kept index, so that no large block is allocated here: that would make
-   * malloc sort out the thousands of small blocks collectd's write threads
-   * free into this thread's heap.
-   */
-  std::vector<std::uint32_t> &order = p.dispatchOrder;
-  order.resize(results.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const int byName = results[a].graph.compare(results[b].graph);
-    return byName != 0 ? byName < 0 : a < b; /* one target's results stay in time order */
-  });
+  dispatchOrder(results, p.dispatchOrder, p.dispatchKeys);
   value_t value;
   value_list_t list = VALUE_LIST_INIT;
   list.values = &value;
@@ -242,7 +228,7 @@ void dispatchResults(Plugin &p) {
   list.interval = DOUBLE_TO_CDTIME_T(p.settings.intervalSeconds);
   sstrncpy(list.plugin, kPlugin, sizeof list.plugin);
   sstrncpy(list.type, "ping", sizeof list.type);
-  for (std::uint32_t index : order) {
+  for (std::uint32_t index : p.dispatchOrder) {
     const EchoResult &result = results[index];
     value.gauge = std::isnan(result.rttMs) ? NAN : result.rttMs;
     list.time = NS_TO_CDTIME_T(static_cast<std::uint64_t>(result.sentRealNs));

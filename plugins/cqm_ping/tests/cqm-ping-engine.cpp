@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "lib/dispatch_order.h"
 #include "lib/icmp_packet.h"
 #include "lib/ping_engine.h"
 #include "lib/settings.h"
@@ -250,6 +251,33 @@ TEST_CASE("targets that come and go leave the others' echoes in flight untouched
   }
   /* No reply of a running target was taken for a late one (after its Timeout, or a duplicate). */
   CHECK(engine.stats().lateReplies == 0);
+}
+
+TEST_CASE("results go to collectd by round, then name") {
+  /* As the engine hands them over: each target's results in time order, targets interleaved. */
+  const std::vector<EchoResult> results = {{"b", 1, 1}, {"a", 2, 1}, {"c", 3, 1}, {"a", 4, 1},
+                                           {"b", 5, 1}, {"a", 6, 1}, {"d", 7, 1}};
+  std::vector<std::uint32_t> order;
+  std::vector<std::uint64_t> keys;
+  dispatchOrder(results, order, keys);
+  std::vector<std::string> names;
+  std::vector<std::int64_t> times;
+  for (std::uint32_t index : order) {
+    names.push_back(results[index].graph);
+    times.push_back(results[index].sentRealNs);
+  }
+  /* Every target's first result in name order, then the second ones, then the third. */
+  CHECK(names == std::vector<std::string>{"a", "b", "c", "d", "a", "b", "a"});
+  CHECK(times == std::vector<std::int64_t>{2, 1, 3, 7, 4, 5, 6});
+
+  SECTION("kept vectors are reused, and an empty batch gives an empty order") {
+    dispatchOrder({}, order, keys);
+    CHECK(order.empty());
+  }
+  SECTION("one target alone: its results in time order") {
+    dispatchOrder({{"x", 9, 1}, {"x", 10, 1}, {"x", 11, 1}}, order, keys);
+    CHECK(order == std::vector<std::uint32_t>{0, 1, 2});
+  }
 }
 
 TEST_CASE("settings that refuse to start") {
