@@ -140,11 +140,12 @@ def measure(name, plugins, stock, config):
         cpu1, echos1, t1 = process_cpu_seconds(pid), icmp_out_echos(pid), time.monotonic()
         threads1, switches1 = thread_cpu_seconds(pid), engine_context_switches(pid)
         errors = daemon.log_lines("[error]")
+        too_old = len(daemon.log_lines("Value too old"))  # collectd's cache refusing a reordered value
     daemon.cleanup()
     elapsed = t1 - t0
     threads = {name: (threads1[name] - threads0.get(name, 0.0)) / elapsed for name in threads1}
     return {"cpu": (cpu1 - cpu0) / elapsed, "echoes": (echos1 - echos0) / elapsed, "errors": errors,
-            "threads": threads, "engine_switches": (switches1 - switches0) / elapsed}
+            "threads": threads, "engine_switches": (switches1 - switches0) / elapsed, "too_old": too_old}
 
 
 def median_loopback_rtt():

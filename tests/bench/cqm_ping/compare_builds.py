@@ -7,7 +7,8 @@ The machine's speed drifts by a third within an hour (see plugins/cqm_ping/READM
 builds are only compared when measured in turn, in one command. Each round starts collectd once
 per build, exactly as cqm-ping-vs-ping does (FBCQM_BENCH_TARGETS loopback targets, one echo per
 second, a network namespace of its own, no write plugin), and prints whole-process CPU, CPU by
-thread and how often the engine thread slept and woke (context switches) over the window. Run as root (raw ICMP sockets, network namespaces); collectd is
+thread and how often the engine thread slept and woke (context switches) over the window, and
+how many values collectd's cache refused as older than the last one ("Value too old") since start. Run as root (raw ICMP sockets, network namespaces); collectd is
 /usr/sbin/collectd unless FBCQM_COLLECTD says otherwise.
 
 Environment (defaults in brackets):
@@ -39,8 +40,9 @@ def main():
             cpu[path].append(result["cpu"])
             threads = ", ".join("%s %.1f %%" % (name, 100 * share)
                                 for name, share in sorted(result["threads"].items(), key=lambda i: -i[1]))
-            print("round %d %s: %.1f %% of one core (%s); engine thread %.0f context switches/s"
-                  % (round_number + 1, path, 100 * result["cpu"], threads, result["engine_switches"]), flush=True)
+            print("round %d %s: %.1f %% of one core (%s); engine thread %.0f context switches/s; "
+                  "%d 'Value too old' in the log" % (round_number + 1, path, 100 * result["cpu"], threads,
+                                                     result["engine_switches"], result["too_old"]), flush=True)
     for path in builds:
         print("%s: %s %% of one core" % (path, " ".join("%.1f" % (100 * value) for value in cpu[path])))
 
