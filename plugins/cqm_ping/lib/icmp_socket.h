@@ -99,14 +99,25 @@ public:
    */
   std::size_t receiveBatch(ReceivedEcho (&out)[kReceiveBatch], bool &drained);
 
+  /*
+   * IPv4 echoes of at most this many bytes (IP header included) leave as
+   * atomic datagrams (RFC 6864: DF set, IP ID 0). 552 is the smallest path MTU
+   * Linux learns (net.ipv4.route.min_pmtu), so they fit any path it knows.
+   */
+  static constexpr std::size_t kAtomicMaxPacket = 552;
+
 private:
   IcmpSocket(int fd, int family, SocketKind kind, std::uint16_t identifier, std::string refusal);
+  /* Switches IPv4 sends between atomic datagrams and the socket's own PMTU mode; false if refused. */
+  bool sendAtomic(bool on);
 
   int fd_ = -1;
   int family_ = AF_INET;
   SocketKind kind_ = SocketKind::Datagram;
   std::uint16_t identifier_ = 0;
   std::string datagramRefusal_;
+  int ownPmtuMode_ = -1;     /* IPv4: IP_MTU_DISCOVER as opened; -1: atomic sends not used */
+  bool atomicSends_ = false; /* IP_PMTUDISC_PROBE currently set */
   std::vector<std::uint8_t> packet_;
   struct ReceiveBuffers;
   std::unique_ptr<ReceiveBuffers> receive_; /* recvmmsg buffers and headers, made on first use */
