@@ -91,11 +91,13 @@ std::int64_t phaseOfSlot(std::size_t slot, std::int64_t intervalNs) {
 struct PingEngine::Impl {
   explicit Impl(EngineOptions o)
       : options(std::move(o)), intervalNs(static_cast<std::int64_t>(std::llround(options.intervalSeconds * 1e9))),
-        timeoutNs(static_cast<std::int64_t>(std::llround(options.timeoutSeconds * 1e9))) {}
+        timeoutNs(static_cast<std::int64_t>(std::llround(options.timeoutSeconds * 1e9))),
+        batchNs(options.batchNs > 0 ? options.batchNs : std::min<std::int64_t>(kMaxBatchNs, intervalNs / 100)) {}
 
   EngineOptions options;
   const std::int64_t intervalNs;
   const std::int64_t timeoutNs;
+  const std::int64_t batchNs;
 
   int wakeFd = -1;
   std::thread thread;
@@ -405,7 +407,7 @@ struct PingEngine::Impl {
       localStats.skippedEchoes += static_cast<std::uint64_t>(turns) * phases.size();
       placeCursor(now);
     }
-    while (nextDueNs() <= now + options.batchNs) {
+    while (nextDueNs() <= now + batchNs) {
       sendEcho(cursor, now);
       if (++cursor == phases.size()) {
         cursor = 0;
@@ -520,9 +522,9 @@ struct PingEngine::Impl {
        */
       std::int64_t wakeAt = now + 1000000000;
       if (!phases.empty()) /* none: nextDueNs() is INT64_MAX */
-        wakeAt = std::min(wakeAt, nextDueNs() + options.batchNs / 2);
+        wakeAt = std::min(wakeAt, nextDueNs() + batchNs / 2);
       if (!deadlines.empty())
-        wakeAt = std::min(wakeAt, deadlines.front().at + options.batchNs);
+        wakeAt = std::min(wakeAt, deadlines.front().at + batchNs);
       const std::int64_t waitNs = std::max<std::int64_t>(0, wakeAt - now);
       const timespec timeout{static_cast<time_t>(waitNs / 1000000000), static_cast<long>(waitNs % 1000000000)};
       wakeup.revents = 0;
