@@ -17,33 +17,24 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 
+#include "lib/icmp_packet.h"
+
 namespace {
 
 constexpr std::uint8_t kProtocolIcmp = 1;
 constexpr std::uint8_t kEchoRequest = 8, kEchoReply = 0;
-
-std::uint16_t checksum(const std::uint8_t *data, std::size_t length) {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i + 1 < length; i += 2)
-    sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
-  if (length % 2 != 0)
-    sum += static_cast<std::uint32_t>(data[length - 1]) << 8;
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum);
-}
 
 void putChecksum(std::uint8_t *at, std::uint16_t value) {
   at[0] = static_cast<std::uint8_t>(value >> 8);
@@ -66,10 +57,10 @@ bool answer(std::uint8_t *packet, std::size_t length) {
   std::memcpy(packet + 16, source, 4);
   packet[8] = 64; /* TTL */
   putChecksum(packet + 10, 0);
-  putChecksum(packet + 10, checksum(packet, headerLength));
+  putChecksum(packet + 10, fbcqm::cqm_ping::internetChecksum(packet, headerLength));
   icmp[0] = kEchoReply;
   putChecksum(icmp + 2, 0);
-  putChecksum(icmp + 2, checksum(icmp, length - headerLength));
+  putChecksum(icmp + 2, fbcqm::cqm_ping::internetChecksum(icmp, length - headerLength));
   return true;
 }
 
